@@ -1,0 +1,50 @@
+# Tessera — two commands do all set-up: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE ?= tessera.settings.local
+
+.PHONY: install run test test-sqlite test-postgres lint format demo worker bench clean cluster test-cluster
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py demo
+	@echo "Serving on http://$(HOST):$(PORT)/ (a task worker runs beside it)"
+	$(PY) manage.py db_worker --queue-name '*' & WORKER=$$!; \
+	trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py runserver --noreload $(HOST):$(PORT)
+
+demo: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py demo
+
+worker: install
+	$(PY) manage.py db_worker --queue-name '*'
+
+test: install
+	$(PY) -m ruff check tessera tests bench
+	$(PY) -m ruff format --check tessera tests bench
+	DJANGO_SETTINGS_MODULE=tessera.settings.test $(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=tessera.settings.test $(PY) -m pytest
+
+lint: install
+	$(PY) -m ruff check tessera tests bench
+
+format: install
+	$(PY) -m ruff format tessera tests bench
+	$(PY) -m ruff check --fix tessera tests bench
+
+clean:
+	rm -rf $(VENV) var build *.egg-info

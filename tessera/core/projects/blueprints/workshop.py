@@ -1,0 +1,58 @@
+"""Document 000: repair-shop intake, technicians, work sessions and QC."""
+
+from .base import Blueprint, ColumnSpec, StateSpec, TransitionSpec
+
+READ = {"view_ticket", "view_all_tickets"}
+
+WORKSHOP = Blueprint(
+    key="workshop",
+    roles={
+        "master": frozenset(READ | {"add_ticket", "comment_ticket"}),
+        "super_admin": frozenset(
+            READ
+            | {
+                "add_ticket",
+                "assign_ticket",
+                "review_ticket",
+                "run_work_session",
+                "run_any_work_session",
+                "sign_off_qc",
+                "comment_ticket",
+                "transition_ticket",
+                "manage_project",
+            }
+        ),
+        "ops_manager": frozenset(READ | {"assign_ticket", "review_ticket", "comment_ticket"}),
+        "technician": frozenset(READ | {"run_work_session", "comment_ticket", "be_assigned"}),
+        "qc_inspector": frozenset(READ | {"sign_off_qc", "comment_ticket"}),
+    },
+    creator_role="super_admin",
+    states=(
+        StateSpec("NEW", "New (awaiting review)", "open"),
+        StateSpec("ASSIGNED", "Assigned", "open"),
+        StateSpec("IN_PROGRESS", "In progress", "active"),
+        StateSpec("WAITING_QC", "Waiting for QC", "active"),
+        StateSpec("REWORK", "Rework", "active"),
+        StateSpec("DONE", "Done", "done"),
+    ),
+    initial_state="NEW",
+    transitions=(
+        TransitionSpec("NEW", "ASSIGNED", "assign_ticket"),
+        TransitionSpec("ASSIGNED", "ASSIGNED", "assign_ticket"),
+        TransitionSpec("ASSIGNED", "IN_PROGRESS", "run_work_session"),
+        TransitionSpec("REWORK", "IN_PROGRESS", "run_work_session"),
+        TransitionSpec("IN_PROGRESS", "WAITING_QC", "run_work_session"),
+        TransitionSpec("WAITING_QC", "DONE", "sign_off_qc"),
+        TransitionSpec("WAITING_QC", "REWORK", "sign_off_qc"),
+    ),
+    columns=(
+        ColumnSpec("Intake", "NEW", "#6b778c"),
+        ColumnSpec("Assigned", "ASSIGNED", "#0052cc"),
+        ColumnSpec("In progress", "IN_PROGRESS", "#ff9800"),
+        ColumnSpec("Waiting QC", "WAITING_QC", "#9c27b0"),
+        ColumnSpec("Rework", "REWORK", "#e53935"),
+        ColumnSpec("Done", "DONE", "#2e7d32"),
+    ),
+    priorities={1: ("low", "Low"), 2: ("medium", "Medium"), 3: ("high", "High")},
+    default_priority=2,
+)

@@ -1,0 +1,17 @@
+from django.contrib import admin
+
+from .models import Attachment, Category, Comment, Tag, Ticket
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "project", "is_active", "auto_assign")
+    list_filter = ("is_active", "auto_assign")
+    search_fields = ("name", "slug")
+    filter_horizontal = ("agents",)
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ("name", "project", "color")
+    search_fields = ("name",)

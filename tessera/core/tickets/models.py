@@ -1,0 +1,208 @@
+"""One ticket table for every surface, with its comments, attachments, tags and followers.
+
+Fields that serve a single surface live in that context's own model (workshop metrics,
+AI triage results), joined one-to-one, so the ticket row stays narrow.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from tessera.core.common import clock
+
+
+def attachment_upload_to(instance, filename: str) -> str:
+    """Files are stored under generated names; the original name is kept in ``filename``."""
+    ext = os.path.splitext(filename)[1].lower()
+    if not ext[1:].isalnum() or len(ext) > 10:
+        ext = ""
+    moment = clock.now()
+    return f"attachments/{moment:%Y/%m}/{uuid.uuid4().hex}{ext}"
+
+
+class Category(models.Model):
+    """A managed category (technical, billing, …); ``project`` NULL means shared by all."""
+
+    project = models.ForeignKey(
+        "projects.Project", null=True, blank=True, on_delete=models.CASCADE, related_name="categories"
+    )
+    slug = models.SlugField(max_length=60)
+    name = models.CharField(max_length=100)
+    is_active = models.BooleanField(default=True)
+    auto_assign = models.BooleanField(
+        default=False, help_text="Assign new tickets of this category round-robin to its agents."
+    )
+    agents = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    last_assigned_index = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "categories"
+        constraints = [
+            models.UniqueConstraint(fields=["project", "slug"], name="uniq_category_slug"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Tag(models.Model):
+    project = models.ForeignKey(
+        "projects.Project", null=True, blank=True, on_delete=models.CASCADE, related_name="tags"
+    )
+    name = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+    color = models.CharField(max_length=20, default="#0052cc")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [models.UniqueConstraint(fields=["project", "name"], name="uniq_tag_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Ticket(models.Model):
+    project = models.ForeignKey("projects.Project", on_delete=models.PROTECT, related_name="tickets")
+    number = models.PositiveBigIntegerField()
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    title = models.CharField(max_length=255)
+    description = models.TextField(blank=True)
+    state = models.ForeignKey("projects.WorkflowState", on_delete=models.PROTECT, related_name="+")
+    column = models.ForeignKey(
+        "projects.BoardColumn", null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets"
+    )
+    rank = models.FloatField(default=0, help_text="Order of the card within its column.")
+    priority = models.PositiveSmallIntegerField(default=2)
+    category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets"
+    )
+    type = models.CharField(max_length=20, default="task", blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="tickets")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="created_tickets"
+    )
+    assignees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="TicketAssignment", related_name="assigned_tickets", blank=True
+    )
+    followers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="TicketFollower", related_name="followed_tickets", blank=True
+    )
+    customer = models.ForeignKey(
+        "crm.Customer", null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets"
+    )
+    company = models.ForeignKey(
+        "organizations.Company", null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets"
+    )
+    location = models.CharField(max_length=200, blank=True)
+    department = models.CharField(max_length=200, blank=True)
+    urgency = models.CharField(max_length=20, blank=True)
+    importance = models.CharField(max_length=20, blank=True)
+    due_date = models.DateTimeField(null=True, blank=True)
+    start_date = models.DateField(null=True, blank=True)
+    estimated_hours = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    actual_hours = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    sla_breach_notified_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=clock.now, db_index=True)
+    updated_at = models.DateTimeField(default=clock.now, db_index=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "number"], name="uniq_ticket_number"),
+        ]
+        indexes = [
+            models.Index(fields=["project", "-created_at"]),
+            models.Index(fields=["project", "state"]),
+            models.Index(fields=["project", "priority"]),
+            models.Index(fields=["project", "column", "rank"]),
+            models.Index(fields=["created_by", "-created_at"]),
+            models.Index(fields=["state", "-created_at"]),
+            models.Index(fields=["priority", "-created_at"]),
+            models.Index(fields=["category", "-created_at"]),
+            models.Index(fields=["customer", "-created_at"]),
+            models.Index(fields=["company", "-created_at"]),
+            models.Index(fields=["due_date"]),
+            models.Index(fields=["-updated_at", "-id"]),
+            models.Index(fields=["title"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_number} {self.title}"
+
+    @property
+    def display_number(self) -> str:
+        project = self.project
+        return project.blueprint.format_number(project.key, self.number)
+
+    def can_transition_to(self, state) -> bool:
+        """Whether the project's workflow draws an arrow from the current state to ``state``."""
+        from tessera.core.projects.selectors import transition_permission
+
+        return transition_permission(self.project_id, self.state_id, state.pk) is not None
+
+
+class TicketAssignment(models.Model):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="assignments")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    assigned_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["assigned_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "user"], name="uniq_ticket_assignee")
+        ]
+        indexes = [models.Index(fields=["user", "ticket"])]
+
+
+class TicketFollower(models.Model):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="follows")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "user"], name="uniq_ticket_follower")
+        ]
+
+
+class Comment(models.Model):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    body = models.TextField()
+    is_internal = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=clock.now)
+    updated_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["ticket", "created_at"]), models.Index(fields=["is_internal"])]
+
+
+class Attachment(models.Model):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_upload_to, max_length=255)
+    filename = models.CharField(max_length=255)
+    file_size = models.PositiveBigIntegerField()
+    content_type = models.CharField(max_length=120, blank=True)
+    description = models.CharField(max_length=500, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        indexes = [models.Index(fields=["ticket", "uploaded_at"])]

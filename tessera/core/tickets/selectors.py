@@ -1,0 +1,104 @@
+"""Reads of tickets: visibility, one way to load by id, search."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from django.db.models import Q, QuerySet
+
+from tessera.core.common.errors import NotFound
+from tessera.core.projects import permissions
+
+from . import policy
+from .models import Ticket
+
+NUMBER_RE = re.compile(r"^#?(?:[A-Za-z]+-)?0*(\d{1,12})$")
+
+
+def visibility_q(actor, *, template: str | None = None) -> Q | None:
+    """A filter for the tickets ``actor`` may see; None means no restriction (superuser).
+
+    Built from the cached memberships: whole projects where the role views all tickets,
+    the actor's own tickets where it views its own, company tickets where it views the
+    company's, and tickets assigned to the actor in any member project.
+    """
+    if actor.is_superuser:
+        return None
+    access = permissions.memberships(actor)
+    all_ids, own_ids, company_ids, member_ids = [], [], [], []
+    for pid, a in access.items():
+        member_ids.append(pid)
+        if "view_all_tickets" in a.permissions:
+            all_ids.append(pid)
+            continue
+        if "view_own_ticket" in a.permissions or "view_company_tickets" in a.permissions:
+            own_ids.append(pid)
+        if "view_company_tickets" in a.permissions:
+            company_ids.append(pid)
+    q = Q(pk__in=[])
+    if all_ids:
+        q |= Q(project_id__in=all_ids)
+    if own_ids:
+        q |= Q(project_id__in=own_ids, created_by_id=actor.pk)
+    if company_ids:
+        companies = policy._company_ids(actor)
+        if companies:
+            q |= Q(project_id__in=company_ids, company_id__in=companies)
+    rest = [pid for pid in member_ids if pid not in all_ids]
+    if rest:
+        q |= Q(project_id__in=rest, assignments__user_id=actor.pk)
+    return q
+
+
+def tickets_visible_to(actor, *, template: str | None = None) -> QuerySet[Ticket]:
+    qs = Ticket.objects.all()
+    if template is not None:
+        qs = qs.filter(project__template=template)
+    q = visibility_q(actor, template=template)
+    if q is not None:
+        if "assignments" in str(q):
+            qs = qs.filter(pk__in=Ticket.objects.filter(q).values("pk"))
+        else:
+            qs = qs.filter(q)
+    return qs
+
+
+def access_ticket(
+    *,
+    actor,
+    ticket_id=None,
+    public_id=None,
+    number: str | None = None,
+    template: str | None = None,
+    queryset: QuerySet[Ticket] | None = None,
+) -> Ticket:
+    """Load one ticket the actor may see, or raise one ``NotFound`` (ids cannot be probed)."""
+    qs = queryset if queryset is not None else Ticket.objects.all()
+    qs = qs.select_related("project", "state")
+    if template is not None:
+        qs = qs.filter(project__template=template)
+    try:
+        if ticket_id is not None:
+            ticket = qs.filter(pk=int(ticket_id)).first()
+        elif public_id is not None:
+            ticket = qs.filter(public_id=uuid.UUID(str(public_id))).first()
+        else:
+            ticket = None
+    except (TypeError, ValueError):
+        ticket = None
+    if ticket is None or not policy.can_view(actor, ticket):
+        raise NotFound("Ticket not found")
+    return ticket
+
+
+def ticket_search(qs: QuerySet[Ticket], text: str) -> QuerySet[Ticket]:
+    """Every surface's ``search`` goes through here (full-text index: see docs/performance.md)."""
+    text = (text or "").strip()
+    if not text:
+        return qs
+    q = Q(title__icontains=text) | Q(description__icontains=text) | Q(tags__name__iexact=text)
+    match = NUMBER_RE.match(text)
+    if match:
+        q |= Q(number=int(match.group(1)))
+    return qs.filter(pk__in=Ticket.objects.filter(q).values("pk"))

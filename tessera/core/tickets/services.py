@@ -1,0 +1,524 @@
+"""Every write to tickets. Each service authorises, validates, changes, audits — in one
+transaction — and leaves HTTP to the surfaces.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from tessera.core.audit.services import event_record
+from tessera.core.common import clock
+from tessera.core.common.errors import (
+    Conflict,
+    Forbidden,
+    InvalidTransition,
+    NotFound,
+    ValidationFailed,
+)
+from tessera.core.projects import permissions
+from tessera.core.projects.models import (
+    BoardColumn,
+    Membership,
+    Project,
+    ProjectCounter,
+    StateCategory,
+    WorkflowState,
+)
+from tessera.core.projects.selectors import transition_permission
+
+from . import policy
+from .models import Attachment, Comment, Tag, Ticket, TicketAssignment, TicketFollower
+
+UPDATABLE_FIELDS = {
+    "title",
+    "description",
+    "priority",
+    "category",
+    "type",
+    "customer",
+    "company",
+    "location",
+    "department",
+    "urgency",
+    "importance",
+    "due_date",
+    "start_date",
+    "estimated_hours",
+    "actual_hours",
+}
+
+
+def _display(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return str(value)
+
+
+def ticket_number_next(project_id: int) -> int:
+    """Take the project's next number. Must run inside the creating transaction.
+
+    The UPDATE comes before the read: on PostgreSQL it row-locks the counter until commit,
+    on SQLite (IMMEDIATE transactions) the writer lock is already held; a rolled-back create
+    gives its number back, so numbers stay gap-free.
+    """
+    updated = ProjectCounter.objects.filter(project_id=project_id).update(
+        last_number=F("last_number") + 1
+    )
+    if not updated:
+        ProjectCounter.objects.get_or_create(project_id=project_id)
+        return ticket_number_next(project_id)
+    return ProjectCounter.objects.filter(project_id=project_id).values_list(
+        "last_number", flat=True
+    ).get()
+
+
+def _check_assignees(project: Project, users: Iterable) -> list:
+    users = list(users)
+    ids = {u.pk for u in users}
+    member_ids = set(
+        Membership.objects.filter(project=project, user_id__in=ids).values_list("user_id", flat=True)
+    )
+    bad = [u.pk for u in users if u.pk not in member_ids and not u.is_superuser]
+    if bad:
+        raise ValidationFailed(
+            "Assignees must be project members",
+            fields={"assignee_ids": [f"User {pk} is not a member of this project." for pk in bad]},
+        )
+    return users
+
+
+def _resolve_state(project: Project, state: WorkflowState | str | None) -> WorkflowState:
+    if state is None:
+        return WorkflowState.objects.get(project=project, is_initial=True)
+    if isinstance(state, WorkflowState):
+        if state.project_id != project.pk:
+            raise ValidationFailed("State belongs to another project")
+        return state
+    found = WorkflowState.objects.filter(project=project, key=state).first()
+    if found is None:
+        raise ValidationFailed(f"Unknown state {state!r}", fields={"status": ["Invalid status."]})
+    return found
+
+
+def _column_for_state(state: WorkflowState) -> BoardColumn | None:
+    return BoardColumn.objects.filter(project_id=state.project_id, state=state).order_by("order").first()
+
+
+@transaction.atomic
+def ticket_create(
+    *,
+    actor,
+    project: Project,
+    title: str,
+    description: str = "",
+    priority: int | None = None,
+    state: WorkflowState | str | None = None,
+    column: BoardColumn | None = None,
+    type: str = "task",
+    category=None,
+    tags: Iterable[Tag] = (),
+    assignees: Iterable = (),
+    customer=None,
+    company=None,
+    created_by=None,
+    check_permission: bool = True,
+    **fields: Any,
+) -> Ticket:
+    """Create a ticket with the project's next number, its initial (or column's) state, and
+    a ``created`` audit event. ``fields`` takes the other updatable fields."""
+    if check_permission:
+        permissions.require_perm(actor, "add_ticket", project.pk)
+    unknown = set(fields) - UPDATABLE_FIELDS
+    if unknown:
+        raise ValidationFailed(f"Unknown ticket fields: {', '.join(sorted(unknown))}")
+    if not (title or "").strip():
+        raise ValidationFailed("Title is required", fields={"title": ["This field is required."]})
+    if column is not None:
+        if column.project_id != project.pk:
+            raise ValidationFailed("Column belongs to another project", fields={"column": ["Invalid column."]})
+        state_obj = column.state
+    else:
+        state_obj = _resolve_state(project, state)
+        column = _column_for_state(state_obj)
+    assignees = _check_assignees(project, assignees)
+    now = clock.now()
+    ticket = Ticket(
+        project=project,
+        number=ticket_number_next(project.pk),
+        title=title.strip(),
+        description=description or "",
+        state=state_obj,
+        column=column,
+        priority=priority if priority is not None else project.blueprint.default_priority,
+        type=type or "task",
+        category=category,
+        customer=customer,
+        company=company,
+        created_by=created_by or (actor if actor is not None and actor.is_authenticated else None),
+        created_at=now,
+        updated_at=now,
+        **fields,
+    )
+    if state_obj.category == StateCategory.DONE:
+        ticket.resolved_at = now
+    ticket.project = project
+    ticket.save(force_insert=True)
+    if tags:
+        ticket.tags.set(list(tags))
+    if assignees:
+        TicketAssignment.objects.bulk_create(
+            [TicketAssignment(ticket=ticket, user=u, assigned_at=now) for u in assignees]
+        )
+    event_record(
+        actor=actor,
+        ticket=ticket,
+        action="created",
+        new_value=ticket.title,
+        data={"state": state_obj.key, "priority": ticket.priority},
+    )
+    return ticket
+
+
+def _lock(ticket: Ticket) -> Ticket:
+    """Re-read the ticket under a row lock; the caller's copy may be stale."""
+    locked = Ticket.objects.select_for_update().select_related("project", "state").filter(pk=ticket.pk).first()
+    if locked is None:
+        raise NotFound("Ticket not found")
+    return locked
+
+
+def _touch(ticket: Ticket, update_fields: list[str]) -> None:
+    ticket.updated_at = clock.now()
+    ticket.version = (ticket.version or 0) + 1
+    ticket.save(update_fields=[*update_fields, "updated_at", "version"])
+
+
+def require_modify(actor, ticket: Ticket) -> None:
+    if not policy.can_modify(actor, ticket):
+        raise Forbidden("You do not have permission to perform this action.")
+
+
+@transaction.atomic
+def ticket_update(
+    *,
+    actor,
+    ticket: Ticket,
+    changes: dict[str, Any],
+    expected_version: int | None = None,
+    check_permission: bool = True,
+) -> Ticket:
+    """Change plain fields; one ``updated`` event per changed field (old → new).
+
+    ``expected_version`` gives optimistic concurrency: a stale write raises ``Conflict``.
+    """
+    if check_permission:
+        require_modify(actor, ticket)
+    unknown = set(changes) - UPDATABLE_FIELDS
+    if unknown:
+        raise ValidationFailed(f"Cannot change: {', '.join(sorted(unknown))}")
+    locked = _lock(ticket)
+    if expected_version is not None and locked.version != expected_version:
+        raise Conflict(
+            "The ticket changed since you read it", extra={"current_version": locked.version}
+        )
+    if "title" in changes and not (changes["title"] or "").strip():
+        raise ValidationFailed("Title is required", fields={"title": ["This field may not be blank."]})
+    changed = []
+    for field, value in changes.items():
+        old = getattr(locked, field)
+        if old == value:
+            continue
+        setattr(locked, field, value)
+        changed.append(field)
+        event_record(
+            actor=actor,
+            ticket=locked,
+            action="updated",
+            field=field,
+            old_value=_display(old),
+            new_value=_display(value),
+        )
+    if changed:
+        _touch(locked, changed)
+    _copy_into(ticket, locked)
+    return ticket
+
+
+def _copy_into(target: Ticket, source: Ticket) -> None:
+    """Bring the caller's instance up to date with the locked, changed row."""
+    for f in Ticket._meta.concrete_fields:
+        setattr(target, f.attname, getattr(source, f.attname))
+    target._state.fields_cache.clear()
+    target.project = source.project
+    target.state = source.state
+
+
+@transaction.atomic
+def ticket_transition(
+    *,
+    actor,
+    ticket: Ticket,
+    to_state: WorkflowState | str,
+    check_permission: bool = True,
+    column: BoardColumn | None = None,
+) -> Ticket:
+    """Move the ticket along its project's workflow.
+
+    The arrow must exist (else ``InvalidTransition``) and the actor must hold its
+    permission (else ``Forbidden``). Entering ``resolved`` sets ``resolved_at``; entering
+    another done/cancelled state sets ``closed_at``; going back to an open state clears both.
+    """
+    locked = _lock(ticket)
+    target = _resolve_state(locked.project, to_state)
+    if target.pk == locked.state_id:
+        if column is not None and column.pk != locked.column_id:
+            locked.column = column
+            _touch(locked, ["column"])
+        _copy_into(ticket, locked)
+        return ticket
+    perm = transition_permission(locked.project_id, locked.state_id, target.pk)
+    if check_permission and perm is not None and not permissions.has_perm(actor, perm, locked.project_id):
+        raise Forbidden("You do not have permission to perform this action.")
+    if perm is None:
+        raise InvalidTransition(
+            f"Cannot move from {locked.state.key} to {target.key}",
+            extra={"from": locked.state.key, "to": target.key},
+        )
+    old_key = locked.state.key
+    now = clock.now()
+    fields = ["state", "column", "resolved_at", "closed_at"]
+    locked.state = target
+    if target.category in (StateCategory.DONE, StateCategory.CANCELLED):
+        if target.key == "resolved":
+            locked.resolved_at = now
+        else:
+            locked.closed_at = now
+            if target.category == StateCategory.DONE and locked.resolved_at is None:
+                locked.resolved_at = now
+    else:
+        locked.resolved_at = None
+        locked.closed_at = None
+    if column is not None and column.state_id == target.pk:
+        locked.column = column
+    elif locked.column is None or locked.column.state_id != target.pk:
+        locked.column = _column_for_state(target)
+    _touch(locked, fields)
+    event_record(
+        actor=actor,
+        ticket=locked,
+        action="status_changed",
+        field="status",
+        old_value=old_key,
+        new_value=target.key,
+    )
+    _copy_into(ticket, locked)
+    return ticket
+
+
+def ticket_move_to_column(
+    *, actor, ticket: Ticket, column: BoardColumn, rank: float | None = None
+) -> Ticket:
+    """Kanban move: the column's state must be reachable by the workflow and the role."""
+    if column.project_id != ticket.project_id:
+        raise ValidationFailed("Column belongs to another project", fields={"column": ["Invalid column."]})
+    with transaction.atomic():
+        ticket_transition(actor=actor, ticket=ticket, to_state=column.state, column=column)
+        if rank is not None:
+            Ticket.objects.filter(pk=ticket.pk).update(rank=rank)
+            ticket.rank = rank
+    return ticket
+
+
+@transaction.atomic
+def ticket_assign(
+    *, actor, ticket: Ticket, assignees: Iterable, check_permission: bool = True
+) -> Ticket:
+    """Replace the ticket's assignees; each must be a project member."""
+    if check_permission:
+        permissions.require_perm(actor, "assign_ticket", ticket.project_id)
+    locked = _lock(ticket)
+    users = _check_assignees(locked.project, assignees)
+    current = list(
+        TicketAssignment.objects.filter(ticket=locked).select_related("user").order_by("id")
+    )
+    old_ids = [a.user_id for a in current]
+    new_ids = [u.pk for u in users]
+    if old_ids == new_ids:
+        return ticket
+    TicketAssignment.objects.filter(ticket=locked).exclude(user_id__in=new_ids).delete()
+    now = clock.now()
+    TicketAssignment.objects.bulk_create(
+        [TicketAssignment(ticket=locked, user=u, assigned_at=now) for u in users if u.pk not in old_ids]
+    )
+    _touch(locked, [])
+    event_record(
+        actor=actor,
+        ticket=locked,
+        action="assigned",
+        field="assigned_to",
+        old_value=", ".join(a.user.username for a in current),
+        new_value=", ".join(u.username for u in users),
+        data={"old": old_ids, "new": new_ids},
+    )
+    _copy_into(ticket, locked)
+    if hasattr(ticket, "_prefetched_objects_cache"):
+        ticket._prefetched_objects_cache.clear()
+    return ticket
+
+
+@transaction.atomic
+def ticket_delete(*, actor, ticket: Ticket, check_permission: bool = True) -> None:
+    """Delete the ticket; its audit events stay (``ticket`` NULL, ``ticket_ref`` kept)."""
+    if check_permission and not policy.can_delete(actor, ticket):
+        raise Forbidden("You do not have permission to perform this action.")
+    event_record(actor=actor, ticket=ticket, action="deleted", old_value=ticket.title)
+    for attachment in ticket.attachments.all():
+        transaction.on_commit(lambda f=attachment.file: f.delete(save=False))
+    ticket.delete()
+
+
+@transaction.atomic
+def ticket_set_tags(
+    *, actor, ticket: Ticket, names: Iterable[str], may_create: bool | None = None
+) -> list[Tag]:
+    """Set the ticket's tags by name within its project. Unknown names create tags only for
+    roles holding ``manage_tags`` (or when ``may_create`` says so)."""
+    clean = []
+    for name in names:
+        name = (name or "").strip()
+        if name and name.lower() not in {c.lower() for c in clean}:
+            clean.append(name[:100])
+    existing = {t.name.lower(): t for t in Tag.objects.filter(project_id=ticket.project_id, name__in=clean)}
+    if len(existing) < len(clean):
+        # case-insensitive match for the rest
+        for t in Tag.objects.filter(project_id=ticket.project_id):
+            existing.setdefault(t.name.lower(), t)
+    missing = [n for n in clean if n.lower() not in existing]
+    if missing:
+        allowed = may_create if may_create is not None else permissions.has_perm(
+            actor, "manage_tags", ticket.project_id
+        )
+        if not allowed:
+            raise ValidationFailed(
+                "Unknown tags",
+                fields={"tag_names": [f"Tag '{n}' does not exist." for n in missing]},
+            )
+        for n in missing:
+            existing[n.lower()] = Tag.objects.create(project_id=ticket.project_id, name=n)
+    tags = [existing[n.lower()] for n in clean]
+    old = sorted(ticket.tags.values_list("name", flat=True))
+    new = sorted(t.name for t in tags)
+    if old != new:
+        ticket.tags.set(tags)
+        event_record(
+            actor=actor, ticket=ticket, action="updated", field="tags",
+            old_value=", ".join(old), new_value=", ".join(new),
+        )
+        Ticket.objects.filter(pk=ticket.pk).update(updated_at=clock.now(), version=F("version") + 1)
+    return tags
+
+
+@transaction.atomic
+def comment_add(
+    *, actor, ticket: Ticket, body: str, is_internal: bool = False, check_permission: bool = True
+) -> Comment:
+    """Add a public reply or internal note. The first public reply by someone other than the
+    requester stamps ``first_response_at``."""
+    if check_permission and not policy.can_comment(actor, ticket, internal=is_internal):
+        raise Forbidden("You do not have permission to perform this action.")
+    if not (body or "").strip():
+        raise ValidationFailed("Comment is empty", fields={"content": ["This field may not be blank."]})
+    now = clock.now()
+    comment = Comment.objects.create(
+        ticket=ticket, author=actor, body=body, is_internal=is_internal, created_at=now, updated_at=now
+    )
+    updates: dict[str, Any] = {"updated_at": now}
+    if not is_internal and ticket.first_response_at is None and actor.pk != ticket.created_by_id:
+        updates["first_response_at"] = now
+        ticket.first_response_at = now
+    Ticket.objects.filter(pk=ticket.pk).update(**updates)
+    event_record(
+        actor=actor,
+        ticket=ticket,
+        action="commented",
+        field="comment",
+        new_value=body[:200],
+        data={"comment_id": comment.pk, "is_internal": is_internal},
+    )
+    return comment
+
+
+def max_upload_bytes() -> int:
+    return int(settings.TESSERA_MAX_UPLOAD_BYTES)
+
+
+@transaction.atomic
+def attachment_add(
+    *,
+    actor,
+    ticket: Ticket,
+    upload: UploadedFile,
+    description: str = "",
+    filename: str | None = None,
+    check_permission: bool = True,
+) -> Attachment:
+    """Store an upload under a generated name in the data dir; the size is bounded."""
+    if check_permission and not policy.can_comment(actor, ticket):
+        raise Forbidden("You do not have permission to perform this action.")
+    if upload is None:
+        raise ValidationFailed("No file", fields={"file": ["No file was submitted."]})
+    limit = max_upload_bytes()
+    if upload.size is None or upload.size > limit:
+        raise ValidationFailed(
+            "File too large",
+            fields={"file": [f"File too large: the limit is {limit} bytes."]},
+        )
+    if upload.size == 0:
+        raise ValidationFailed("Empty file", fields={"file": ["The submitted file is empty."]})
+    original = (filename or upload.name or "file").replace("\\", "/").split("/")[-1][:255] or "file"
+    attachment = Attachment(
+        ticket=ticket,
+        filename=original,
+        file_size=upload.size,
+        content_type=(getattr(upload, "content_type", "") or "")[:120],
+        description=(description or "")[:500],
+        uploaded_by=actor,
+        uploaded_at=clock.now(),
+    )
+    attachment.file.save(original, upload, save=False)
+    attachment.save()
+    Ticket.objects.filter(pk=ticket.pk).update(updated_at=clock.now())
+    event_record(
+        actor=actor,
+        ticket=ticket,
+        action="attachment_added",
+        field="attachment",
+        new_value=original,
+        data={"attachment_id": attachment.pk, "size": upload.size},
+    )
+    return attachment
+
+
+def ticket_follow_toggle(*, actor, ticket: Ticket) -> bool:
+    """Follow or unfollow; returns whether the actor now follows the ticket."""
+    deleted, _ = TicketFollower.objects.filter(ticket=ticket, user=actor).delete()
+    if deleted:
+        return False
+    try:
+        with transaction.atomic():
+            TicketFollower.objects.create(ticket=ticket, user=actor)
+    except IntegrityError:
+        pass
+    return True

@@ -1,0 +1,125 @@
+"""Document 003's authentication endpoints: register, login, refresh, me (JWT)."""
+
+from __future__ import annotations
+
+from django.contrib.auth import authenticate
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework_simplejwt.authentication import JWTAuthentication
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from tessera.core.accounts.registration import user_register
+from tessera.core.common.errors import ValidationFailed
+from tessera.surfaces.boards.errors import raise_as_drf
+
+
+class UserBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    email = serializers.EmailField()
+    first_name = serializers.CharField()
+    last_name = serializers.CharField()
+
+
+class MeSerializer(UserBriefSerializer):
+    is_superuser = serializers.BooleanField()
+    is_staff = serializers.BooleanField()
+
+
+class RegisterInput(serializers.Serializer):
+    username = serializers.RegexField(r"^[\w.@+-]+$", max_length=150)
+    email = serializers.EmailField()
+    password = serializers.CharField(write_only=True)
+    password_confirm = serializers.CharField(write_only=True)
+    first_name = serializers.CharField(required=False, allow_blank=True, max_length=150, default="")
+    last_name = serializers.CharField(required=False, allow_blank=True, max_length=150, default="")
+    project_key = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    project_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+
+class LoginInput(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(write_only=True)
+
+
+def tokens_for(user) -> dict[str, str]:
+    refresh = RefreshToken.for_user(user)
+    return {"refresh": str(refresh), "access": str(refresh.access_token)}
+
+
+TOKENS = inline_serializer("Tokens", {"refresh": serializers.CharField(), "access": serializers.CharField()})
+
+
+class RegisterView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(
+        request=RegisterInput,
+        responses={201: inline_serializer("RegisterResponse", {
+            "message": serializers.CharField(),
+            "user": UserBriefSerializer(),
+            "project": inline_serializer("ProjectBrief", {
+                "id": serializers.IntegerField(), "name": serializers.CharField(), "key": serializers.CharField()
+            }),
+            "tokens": TOKENS,
+        })},
+    )
+    def post(self, request):
+        data = RegisterInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            user, project = user_register(**data.validated_data)
+        except ValidationFailed as exc:
+            raise_as_drf(exc)
+        return Response(
+            {
+                "message": "User registered successfully",
+                "user": UserBriefSerializer(user).data,
+                "project": {"id": project.pk, "name": project.name, "key": project.key},
+                "tokens": tokens_for(user),
+            },
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class LoginView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(
+        request=LoginInput,
+        responses={200: inline_serializer("LoginResponse", {
+            "message": serializers.CharField(), "user": UserBriefSerializer(), "tokens": TOKENS,
+        })},
+    )
+    def post(self, request):
+        data = LoginInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = authenticate(
+            request, username=data.validated_data["username"], password=data.validated_data["password"]
+        )
+        if user is None:
+            raise serializers.ValidationError({"non_field_errors": ["Invalid credentials"]})
+        from django.contrib.auth.models import update_last_login
+
+        update_last_login(None, user)
+        return Response(
+            {
+                "message": "Login successful",
+                "user": UserBriefSerializer(user).data,
+                "tokens": tokens_for(user),
+            }
+        )
+
+
+class MeView(APIView):
+    authentication_classes = [JWTAuthentication]
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: MeSerializer})
+    def get(self, request):
+        return Response(MeSerializer(request.user).data)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ServicedeskConfig(AppConfig):
+    name = "tessera.surfaces.servicedesk"
+    label = "ticketing"

@@ -1,0 +1,106 @@
+"""Cookie login for document 001's clients: ``/api/auth/login``, ``logout``, ``me``.
+
+The access token travels in an HTTP-only, SameSite=Lax cookie. Document 001 does not show
+these endpoints; their shapes are written down in docs/surfaces/support.md.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import authenticate
+from django.contrib.auth.models import update_last_login
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.views import APIView
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from tessera.core.accounts.authentication import (
+    AUTH_COOKIE_NAME,
+    CookieJWTAuthentication,
+    auth_cookie_kwargs,
+)
+from tessera.core.projects import permissions
+from tessera.core.projects.models import Project
+
+from . import envelope
+
+ROLE_ORDER = ["user", "moderator", "admin"]
+
+
+def support_role(user) -> str:
+    """The user's highest role over the support projects ('user' when none)."""
+    if user.is_superuser:
+        return "admin"
+    ids = set(Project.objects.filter(template="support").values_list("pk", flat=True))
+    best = "user"
+    for pid, access in permissions.memberships(user).items():
+        if pid in ids and access.role in ROLE_ORDER and ROLE_ORDER.index(access.role) > ROLE_ORDER.index(best):
+            best = access.role
+    return best
+
+
+def user_payload(user) -> dict:
+    return {
+        "id": str(user.public_id),
+        "user_id": user.pk,
+        "email": user.email,
+        "username": user.username,
+        "name": user.get_full_name() or user.username,
+        "role": support_role(user),
+    }
+
+
+class LoginInput(serializers.Serializer):
+    email = serializers.CharField(max_length=254)
+    password = serializers.CharField(max_length=256, write_only=True)
+
+
+class SupportAPIView(APIView):
+    def get_exception_handler(self):
+        return envelope.exception_handler
+
+
+class CookieLoginView(SupportAPIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    parser_classes = [JSONParser]
+
+    @extend_schema(request=LoginInput, responses={200: inline_serializer("SupportLogin", {
+        "success": serializers.BooleanField(), "statusCode": serializers.IntegerField(),
+        "message": serializers.CharField(), "data": serializers.DictField(),
+        "timestamp": serializers.CharField(),
+    })})
+    def post(self, request):
+        data = LoginInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = authenticate(
+            request, username=data.validated_data["email"], password=data.validated_data["password"]
+        )
+        if user is None:
+            return envelope.json_error(request, 401, "Invalid email or password")
+        update_last_login(None, user)
+        access = str(RefreshToken.for_user(user).access_token)
+        response = envelope.ok({"user": user_payload(user)}, "Login successful")
+        response.set_cookie(AUTH_COOKIE_NAME, access, **auth_cookie_kwargs())
+        return response
+
+
+class CookieLogoutView(SupportAPIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(request=None, responses={200: dict})
+    def post(self, request):
+        response = envelope.ok(None, "Logout successful")
+        response.delete_cookie(AUTH_COOKIE_NAME, path="/", samesite="Lax")
+        return response
+
+
+class CookieMeView(SupportAPIView):
+    authentication_classes = [CookieJWTAuthentication]
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: dict})
+    def get(self, request):
+        return envelope.ok({"user": user_payload(request.user)}, "User retrieved successfully")
