@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "django_htmx",
+    "axes",
     # the domain core, one app per bounded context
     "tessera.core.common",
     "tessera.core.accounts",
@@ -104,7 +105,10 @@ MIDDLEWARE = [
 ROOT_URLCONF = "tessera.urls"
 WSGI_APPLICATION = "tessera.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["tessera.core.accounts.backends.UsernameOrEmailBackend"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # locks out brute force before checking passwords
+    "tessera.core.accounts.backends.UsernameOrEmailBackend",
+]
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
 
@@ -184,7 +188,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -244,6 +250,27 @@ TRIAGE = {
     "TRIAGE_BASE_URL": os.environ.get("TRIAGE_BASE_URL", ""),
     "TRIAGE_TIMEOUT_SECONDS": os.environ.get("TRIAGE_TIMEOUT_SECONDS", "10"),
 }
+
+# Brute-force protection (django-axes): per account and, separately, per address.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0) or None
+AXES_VERBOSE = False
+# axes.W002 is silenced on purpose: without AxesMiddleware, each surface turns a lockout into its own error envelope (429), see
+# tessera.core.accounts.login.user_authenticate.
+SILENCED_SYSTEM_CHECKS = ["axes.W002"]
+
+# Security headers (also on in development; production adds HTTPS-only ones)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
 
 LOGGING = {
     "version": 1,

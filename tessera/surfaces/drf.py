@@ -21,6 +21,8 @@ def as_drf_exception(exc: TesseraError) -> exceptions.APIException:
         return exceptions.NotFound(exc.message)
     if exc.status == 403:
         return exceptions.PermissionDenied(exc.message)
+    if exc.status == 429:
+        return exceptions.Throttled(detail=exc.message)
     if exc.status == 409:
         return ConflictError({"detail": exc.message, **exc.extra})
     if exc.fields:

@@ -164,6 +164,49 @@ def test_cookie_login_failure_is_401_envelope(make_user):
     )
     assert r.status_code == 401
     body = r.json()
-    assert body["success"] is False and body["statusCode"] == 401 and body["path"] == "/api/auth/login"
+    assert (
+        body["success"] is False and body["statusCode"] == 401 and body["path"] == "/api/auth/login"
+    )
     r = APIClient().post("/api/auth/login", "{not json", content_type="application/json")
     assert r.status_code == 400 and r.json()["success"] is False
+
+
+def _login(username: str, password: str, addr: str = "10.0.0.1"):
+    return APIClient().post(
+        "/api/tickets/auth/login/",
+        {"username": username, "password": password},
+        format="json",
+        REMOTE_ADDR=addr,
+    )
+
+
+def test_brute_force_locks_the_account_even_from_other_addresses(make_user, settings):
+    make_user("dora", password="right-pass-1")
+    for i in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert _login("dora", f"wrong{i}", addr=f"10.0.1.{i}").status_code == 400
+    # the attempt that reaches the limit is answered as a lockout
+    assert _login("dora", "wrong-again", addr="10.0.1.200").status_code == 429
+    r = _login("dora", "right-pass-1", addr="10.0.9.9")
+    assert r.status_code == 429
+    assert "detail" in r.json()
+
+
+def test_brute_force_locks_the_address_across_accounts(make_user, settings):
+    make_user("erin", password="right-pass-1")
+    for i in range(settings.AXES_FAILURE_LIMIT):
+        _login(f"ghost{i}", "wrong", addr="10.0.2.2")
+    assert _login("erin", "right-pass-1", addr="10.0.2.2").status_code == 429
+    assert _login("erin", "right-pass-1", addr="10.0.3.3").status_code == 200
+
+
+def test_cookie_login_is_locked_out_too(make_user, settings):
+    make_user("fay", password="right-pass-1", email="fay@example.com")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        APIClient().post(
+            "/api/auth/login", {"email": "fay@example.com", "password": "x"}, format="json"
+        )
+    r = APIClient().post(
+        "/api/auth/login", {"email": "fay@example.com", "password": "right-pass-1"}, format="json"
+    )
+    assert r.status_code == 429
+    assert r.json()["success"] is False and r.json()["statusCode"] == 429

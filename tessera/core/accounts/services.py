@@ -70,7 +70,9 @@ def user_set_skills(*, user: User, skills: dict[str, int]) -> None:
         UserSkill.objects.filter(user=user).delete()
         for name, proficiency in skills.items():
             skill, _ = Skill.objects.get_or_create(name=name)
-            UserSkill.objects.create(user=user, skill=skill, proficiency=max(1, min(5, proficiency)))
+            UserSkill.objects.create(
+                user=user, skill=skill, proficiency=max(1, min(5, proficiency))
+            )
 
 
 def api_token_create(
@@ -110,9 +112,7 @@ def api_token_authenticate(raw: str) -> ApiToken | None:
     """
     if not raw:
         return None
-    token = (
-        ApiToken.objects.select_related("user").filter(token_hash=hash_token(raw)).first()
-    )
+    token = ApiToken.objects.select_related("user").filter(token_hash=hash_token(raw)).first()
     now = clock.now()
     if token is None or not token.is_active or not token.user.is_active:
         return None

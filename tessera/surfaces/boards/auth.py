@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import authenticate
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -11,8 +10,9 @@ from rest_framework.views import APIView
 from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from tessera.core.accounts.login import user_authenticate
 from tessera.core.accounts.registration import user_register
-from tessera.core.common.errors import ValidationFailed
+from tessera.core.common.errors import TesseraError, ValidationFailed
 from tessera.surfaces.boards.errors import raise_as_drf
 
 
@@ -40,7 +40,7 @@ class RegisterInput(serializers.Serializer):
     project_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
 
-class LoginInput(serializers.Serializer):
+class BoardsLoginInput(serializers.Serializer):
     username = serializers.CharField()
     password = serializers.CharField(write_only=True)
 
@@ -50,7 +50,9 @@ def tokens_for(user) -> dict[str, str]:
     return {"refresh": str(refresh), "access": str(refresh.access_token)}
 
 
-TOKENS = inline_serializer("Tokens", {"refresh": serializers.CharField(), "access": serializers.CharField()})
+TOKENS = inline_serializer(
+    "Tokens", {"refresh": serializers.CharField(), "access": serializers.CharField()}
+)
 
 
 class RegisterView(APIView):
@@ -59,14 +61,24 @@ class RegisterView(APIView):
 
     @extend_schema(
         request=RegisterInput,
-        responses={201: inline_serializer("RegisterResponse", {
-            "message": serializers.CharField(),
-            "user": UserBriefSerializer(),
-            "project": inline_serializer("ProjectBrief", {
-                "id": serializers.IntegerField(), "name": serializers.CharField(), "key": serializers.CharField()
-            }),
-            "tokens": TOKENS,
-        })},
+        responses={
+            201: inline_serializer(
+                "RegisterResponse",
+                {
+                    "message": serializers.CharField(),
+                    "user": UserBriefSerializer(),
+                    "project": inline_serializer(
+                        "ProjectBrief",
+                        {
+                            "id": serializers.IntegerField(),
+                            "name": serializers.CharField(),
+                            "key": serializers.CharField(),
+                        },
+                    ),
+                    "tokens": TOKENS,
+                },
+            )
+        },
     )
     def post(self, request):
         data = RegisterInput(data=request.data)
@@ -91,22 +103,31 @@ class LoginView(APIView):
     authentication_classes: list = []
 
     @extend_schema(
-        request=LoginInput,
-        responses={200: inline_serializer("LoginResponse", {
-            "message": serializers.CharField(), "user": UserBriefSerializer(), "tokens": TOKENS,
-        })},
+        request=BoardsLoginInput,
+        responses={
+            200: inline_serializer(
+                "LoginResponse",
+                {
+                    "message": serializers.CharField(),
+                    "user": UserBriefSerializer(),
+                    "tokens": TOKENS,
+                },
+            )
+        },
     )
     def post(self, request):
-        data = LoginInput(data=request.data)
+        data = BoardsLoginInput(data=request.data)
         data.is_valid(raise_exception=True)
-        user = authenticate(
-            request, username=data.validated_data["username"], password=data.validated_data["password"]
-        )
+        try:
+            user = user_authenticate(
+                request=request._request,
+                login=data.validated_data["username"],
+                password=data.validated_data["password"],
+            )
+        except TesseraError as exc:
+            raise_as_drf(exc)
         if user is None:
             raise serializers.ValidationError({"non_field_errors": ["Invalid credentials"]})
-        from django.contrib.auth.models import update_last_login
-
-        update_last_login(None, user)
         return Response(
             {
                 "message": "Login successful",

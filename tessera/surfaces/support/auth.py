@@ -6,8 +6,6 @@ these endpoints; their shapes are written down in docs/surfaces/support.md.
 
 from __future__ import annotations
 
-from django.contrib.auth import authenticate
-from django.contrib.auth.models import update_last_login
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.parsers import JSONParser
@@ -20,6 +18,7 @@ from tessera.core.accounts.authentication import (
     CookieJWTAuthentication,
     auth_cookie_kwargs,
 )
+from tessera.core.accounts.login import user_authenticate
 from tessera.core.projects import permissions
 from tessera.core.projects.models import Project
 
@@ -35,7 +34,11 @@ def support_role(user) -> str:
     ids = set(Project.objects.filter(template="support").values_list("pk", flat=True))
     best = "user"
     for pid, access in permissions.memberships(user).items():
-        if pid in ids and access.role in ROLE_ORDER and ROLE_ORDER.index(access.role) > ROLE_ORDER.index(best):
+        if (
+            pid in ids
+            and access.role in ROLE_ORDER
+            and ROLE_ORDER.index(access.role) > ROLE_ORDER.index(best)
+        ):
             best = access.role
     return best
 
@@ -51,7 +54,7 @@ def user_payload(user) -> dict:
     }
 
 
-class LoginInput(serializers.Serializer):
+class SupportLoginInput(serializers.Serializer):
     email = serializers.CharField(max_length=254)
     password = serializers.CharField(max_length=256, write_only=True)
 
@@ -66,20 +69,31 @@ class CookieLoginView(SupportAPIView):
     authentication_classes: list = []
     parser_classes = [JSONParser]
 
-    @extend_schema(request=LoginInput, responses={200: inline_serializer("SupportLogin", {
-        "success": serializers.BooleanField(), "statusCode": serializers.IntegerField(),
-        "message": serializers.CharField(), "data": serializers.DictField(),
-        "timestamp": serializers.CharField(),
-    })})
+    @extend_schema(
+        request=SupportLoginInput,
+        responses={
+            200: inline_serializer(
+                "SupportLogin",
+                {
+                    "success": serializers.BooleanField(),
+                    "statusCode": serializers.IntegerField(),
+                    "message": serializers.CharField(),
+                    "data": serializers.DictField(),
+                    "timestamp": serializers.CharField(),
+                },
+            )
+        },
+    )
     def post(self, request):
-        data = LoginInput(data=request.data)
+        data = SupportLoginInput(data=request.data)
         data.is_valid(raise_exception=True)
-        user = authenticate(
-            request, username=data.validated_data["email"], password=data.validated_data["password"]
+        user = user_authenticate(
+            request=request._request,
+            login=data.validated_data["email"],
+            password=data.validated_data["password"],
         )
         if user is None:
             return envelope.json_error(request, 401, "Invalid email or password")
-        update_last_login(None, user)
         access = str(RefreshToken.for_user(user).access_token)
         response = envelope.ok({"user": user_payload(user)}, "Login successful")
         response.set_cookie(AUTH_COOKIE_NAME, access, **auth_cookie_kwargs())

@@ -67,9 +67,10 @@ class Command(BaseCommand):
     def _create(self, opts) -> None:
         if not opts["name"] or not opts["user"]:
             raise CommandError("--create needs --name and --user")
-        user = User.objects.filter(username=opts["user"]).first() or User.objects.filter(
-            email__iexact=opts["user"]
-        ).first()
+        user = (
+            User.objects.filter(username=opts["user"]).first()
+            or User.objects.filter(email__iexact=opts["user"]).first()
+        )
         if user is None:
             raise CommandError(f"No user {opts['user']!r}")
         expires = parse_expiry(opts["expires"]) if opts["expires"] else None
