@@ -5,7 +5,16 @@ from .models import Event
 
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "project", "ticket_ref", "actor", "action", "field", "old_value", "new_value")
+    list_display = (
+        "created_at",
+        "project",
+        "ticket_ref",
+        "actor",
+        "action",
+        "field",
+        "old_value",
+        "new_value",
+    )
     list_filter = ("action",)
     search_fields = ("ticket_ref", "field", "new_value")
     list_select_related = ("project", "actor")

@@ -54,6 +54,9 @@ class Event(models.Model):
             models.Index(fields=["-created_at"]),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.field}"
+
     def save(self, *args, **kwargs):
         if self.pk is not None and not kwargs.get("force_insert"):
             raise AppendOnlyError("audit events are append-only")
@@ -61,6 +64,3 @@ class Event(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("audit events are append-only")
-
-    def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.field}"

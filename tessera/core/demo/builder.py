@@ -69,8 +69,15 @@ class DemoBuilder:
             )
         return user
 
-    def project(self, *, template: str, key: str, name: str, owner: User | None = None,
-                description: str = "") -> Project:
+    def project(
+        self,
+        *,
+        template: str,
+        key: str,
+        name: str,
+        owner: User | None = None,
+        description: str = "",
+    ) -> Project:
         """Get or create a project; ``is_new(project)`` tells whether to seed its tickets."""
         project = Project.objects.filter(key=key).first()
         if project is None:

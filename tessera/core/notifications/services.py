@@ -36,7 +36,10 @@ def email_enqueue(
     try:
         with transaction.atomic():
             email = OutboundEmail.objects.create(
-                to=to, subject=subject[:255], body_text=body_text, body_html=body_html,
+                to=to,
+                subject=subject[:255],
+                body_text=body_text,
+                body_html=body_html,
                 dedupe_key=dedupe_key,
             )
     except IntegrityError:
@@ -79,9 +82,13 @@ def email_send_now(email_id: int) -> bool:
                 email.status = OutboundEmail.Status.DEAD
             else:
                 email.status = OutboundEmail.Status.FAILED
-                email.next_attempt_at = clock.now() + timedelta(seconds=30 * 2 ** (email.attempts - 1))
+                email.next_attempt_at = clock.now() + timedelta(
+                    seconds=30 * 2 ** (email.attempts - 1)
+                )
             email.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
-            logger.warning("email %s failed (attempt %s): %s", email.pk, email.attempts, email.last_error)
+            logger.warning(
+                "email %s failed (attempt %s): %s", email.pk, email.attempts, email.last_error
+            )
             return False
         email.status = OutboundEmail.Status.SENT
         email.sent_at = clock.now()

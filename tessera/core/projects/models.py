@@ -64,9 +64,7 @@ class Membership(models.Model):
 
     class Meta:
         ordering = ["id"]
-        constraints = [
-            models.UniqueConstraint(fields=["project", "user"], name="uniq_membership")
-        ]
+        constraints = [models.UniqueConstraint(fields=["project", "user"], name="uniq_membership")]
 
 
 class StateCategory(models.TextChoices):

@@ -97,5 +97,7 @@ def projects_with_perm(actor, perm: str, *, template: str | None = None) -> list
     if template is not None and ids:
         from .models import Project
 
-        ids = list(Project.objects.filter(pk__in=ids, template=template).values_list("pk", flat=True))
+        ids = list(
+            Project.objects.filter(pk__in=ids, template=template).values_list("pk", flat=True)
+        )
     return ids

@@ -54,7 +54,9 @@ def project_create(
     blueprint = BLUEPRINTS[template]
     key = validate_project_key(key)
     if not (name or "").strip():
-        raise ValidationFailed("Project name is required", fields={"name": ["This field is required."]})
+        raise ValidationFailed(
+            "Project name is required", fields={"name": ["This field is required."]}
+        )
     if Project.objects.filter(key=key).exists():
         raise ValidationFailed(
             "Project key taken", fields={"key": ["A project with this key already exists."]}
@@ -151,9 +153,7 @@ def membership_remove(*, actor, project: Project, user) -> None:
     deleted, _ = Membership.objects.filter(project=project, user=user).delete()
     if not deleted:
         raise NotFound("This user has no role in the project")
-    event_record(
-        project=project, actor=actor, action="member_removed", old_value=user.username
-    )
+    event_record(project=project, actor=actor, action="member_removed", old_value=user.username)
     permissions.forget(user)
 
 
@@ -167,8 +167,12 @@ def project_update(*, actor, project: Project, **changes) -> Project:
         if old != value:
             setattr(project, field, value)
             event_record(
-                project=project, actor=actor, action="project_updated", field=field,
-                old_value=str(old), new_value=str(value),
+                project=project,
+                actor=actor,
+                action="project_updated",
+                field=field,
+                old_value=str(old),
+                new_value=str(value),
             )
     project.save()
     return project
@@ -179,3 +183,129 @@ def project_delete(*, actor, project: Project) -> None:
     if not actor.is_superuser and project.created_by_id not in (None, actor.pk):
         raise Forbidden("Only the project's owner may delete it.")
     project.delete()
+
+
+# --- kanban columns (document 003): each column owns a workflow state ---------------------
+
+
+def _state_key_for(project: Project, name: str) -> str:
+    from django.utils.text import slugify
+
+    base = (slugify(name).replace("-", "_") or "column")[:30]
+    key, n = base, 1
+    taken = set(WorkflowState.objects.filter(project=project).values_list("key", flat=True))
+    while key in taken:
+        n += 1
+        key = f"{base}_{n}"
+    return key
+
+
+@transaction.atomic
+def column_create(
+    *, actor, project: Project, name: str, order: int | None = None, color: str = "#0052cc"
+) -> BoardColumn:
+    """Add a column and the workflow state it stands for (an ``active`` state reachable from
+    and to every other state of the project, guarded by ``transition_ticket``)."""
+    permissions.require_perm(actor, "manage_columns", project.pk)
+    name = (name or "").strip()
+    if not name:
+        raise ValidationFailed("Name is required", fields={"name": ["This field is required."]})
+    if order is None:
+        last = BoardColumn.objects.filter(project=project).order_by("-order").first()
+        order = last.order + 1 if last else 0
+    others = list(WorkflowState.objects.filter(project=project))
+    state = WorkflowState.objects.create(
+        project=project,
+        key=_state_key_for(project, name),
+        name=name[:80],
+        category="active",
+        order=max([s.order for s in others], default=-1) + 1,
+    )
+    WorkflowTransition.objects.bulk_create(
+        [WorkflowTransition(project=project, from_state=s, to_state=state) for s in others]
+        + [WorkflowTransition(project=project, from_state=state, to_state=s) for s in others]
+    )
+    column = BoardColumn.objects.create(
+        project=project, name=name[:80], order=order, color=color or "#0052cc", state=state
+    )
+    event_record(project=project, actor=actor, action="column_created", new_value=column.name)
+    return column
+
+
+@transaction.atomic
+def column_update(*, actor, column: BoardColumn, **changes) -> BoardColumn:
+    """Rename, recolour or move a column; a column-owned state keeps the column's name."""
+    permissions.require_perm(actor, "manage_columns", column.project_id)
+    allowed = {"name", "order", "color"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValidationFailed(f"Cannot change: {', '.join(sorted(unknown))}")
+    if "name" in changes:
+        changes["name"] = (changes["name"] or "").strip()[:80]
+        if not changes["name"]:
+            raise ValidationFailed(
+                "Name is required", fields={"name": ["This field may not be blank."]}
+            )
+    for field, value in changes.items():
+        old = getattr(column, field)
+        if old != value:
+            setattr(column, field, value)
+            event_record(
+                project=column.project,
+                actor=actor,
+                action="column_updated",
+                field=field,
+                old_value=str(old),
+                new_value=str(value),
+            )
+    column.save()
+    return column
+
+
+@transaction.atomic
+def column_delete(*, actor, column: BoardColumn) -> None:
+    """Delete an empty column; its state goes too when nothing else uses it. A column that
+    still holds tickets, or the project's last column, is refused."""
+    permissions.require_perm(actor, "manage_columns", column.project_id)
+    from tessera.core.tickets.models import Ticket
+
+    if Ticket.objects.filter(column=column).exists():
+        raise ValidationFailed("Move the column's tickets first: the column is not empty.")
+    if BoardColumn.objects.filter(project_id=column.project_id).count() <= 1:
+        raise ValidationFailed("A project keeps at least one column.")
+    state = column.state
+    event_record(
+        project=column.project, actor=actor, action="column_deleted", old_value=column.name
+    )
+    column.delete()
+    if (
+        not state.is_initial
+        and not BoardColumn.objects.filter(state=state).exists()
+        and not Ticket.objects.filter(state=state).exists()
+    ):
+        state.delete()
+
+
+@transaction.atomic
+def columns_reorder(*, actor, project: Project, order: list[tuple[int, int]]) -> None:
+    """Set ``(column_id, order)`` pairs in one transaction; every id must be a column of the
+    project, else nothing changes."""
+    permissions.require_perm(actor, "manage_columns", project.pk)
+    ids = [cid for cid, _ in order]
+    if len(set(ids)) != len(ids):
+        raise ValidationFailed(
+            "Duplicate column ids", fields={"order": ["Each column id may appear once."]}
+        )
+    columns = {
+        c.pk: c for c in BoardColumn.objects.select_for_update().filter(project=project, pk__in=ids)
+    }
+    missing = [cid for cid in ids if cid not in columns]
+    if missing:
+        raise ValidationFailed(
+            "Unknown columns",
+            fields={"order": [f"Column {cid} is not a column of this project." for cid in missing]},
+        )
+    for cid, position in order:
+        columns[cid].order = position
+    BoardColumn.objects.bulk_update(list(columns.values()), ["order"])
+    event_record(project=project, actor=actor, action="columns_reordered", new_value=str(order))

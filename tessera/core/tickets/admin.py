@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Attachment, Category, Comment, Tag, Ticket
+from .models import Category, Tag
 
 
 @admin.register(Category)

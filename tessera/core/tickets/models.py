@@ -28,7 +28,11 @@ class Category(models.Model):
     """A managed category (technical, billing, …); ``project`` NULL means shared by all."""
 
     project = models.ForeignKey(
-        "projects.Project", null=True, blank=True, on_delete=models.CASCADE, related_name="categories"
+        "projects.Project",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="categories",
     )
     slug = models.SlugField(max_length=60)
     name = models.CharField(max_length=100)
@@ -69,14 +73,20 @@ class Tag(models.Model):
 
 
 class Ticket(models.Model):
-    project = models.ForeignKey("projects.Project", on_delete=models.PROTECT, related_name="tickets")
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.PROTECT, related_name="tickets"
+    )
     number = models.PositiveBigIntegerField()
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     title = models.CharField(max_length=255)
     description = models.TextField(blank=True)
     state = models.ForeignKey("projects.WorkflowState", on_delete=models.PROTECT, related_name="+")
     column = models.ForeignKey(
-        "projects.BoardColumn", null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets"
+        "projects.BoardColumn",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tickets",
     )
     rank = models.FloatField(default=0, help_text="Order of the card within its column.")
     priority = models.PositiveSmallIntegerField(default=2)
@@ -86,19 +96,32 @@ class Ticket(models.Model):
     type = models.CharField(max_length=20, default="task", blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="tickets")
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="created_tickets"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="created_tickets",
     )
     assignees = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, through="TicketAssignment", related_name="assigned_tickets", blank=True
+        settings.AUTH_USER_MODEL,
+        through="TicketAssignment",
+        related_name="assigned_tickets",
+        blank=True,
     )
     followers = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, through="TicketFollower", related_name="followed_tickets", blank=True
+        settings.AUTH_USER_MODEL,
+        through="TicketFollower",
+        related_name="followed_tickets",
+        blank=True,
     )
     customer = models.ForeignKey(
         "crm.Customer", null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets"
     )
     company = models.ForeignKey(
-        "organizations.Company", null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets"
+        "organizations.Company",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tickets",
     )
     location = models.CharField(max_length=200, blank=True)
     department = models.CharField(max_length=200, blank=True)
@@ -188,7 +211,10 @@ class Comment(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["ticket", "created_at"]), models.Index(fields=["is_internal"])]
+        indexes = [
+            models.Index(fields=["ticket", "created_at"]),
+            models.Index(fields=["is_internal"]),
+        ]
 
 
 class Attachment(models.Model):

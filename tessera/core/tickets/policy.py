@@ -10,9 +10,9 @@ def _company_ids(actor) -> set[int]:
     if cached is None:
         from tessera.core.organizations.models import Company
 
-        cached = set(
-            Company.objects.filter(users=actor).values_list("pk", flat=True)
-        ) | set(Company.objects.filter(admins=actor).values_list("pk", flat=True))
+        cached = set(Company.objects.filter(users=actor).values_list("pk", flat=True)) | set(
+            Company.objects.filter(admins=actor).values_list("pk", flat=True)
+        )
         actor._tessera_company_ids = cached
     return cached
 

@@ -14,6 +14,7 @@ from . import policy
 from .models import Ticket
 
 NUMBER_RE = re.compile(r"^#?(?:[A-Za-z]+-)?0*(\d{1,12})$")
+DISPLAY_NUMBER_RE = re.compile(r"^([A-Za-z][A-Za-z0-9]*)-0*(\d{1,18})$")
 
 
 def visibility_q(actor, *, template: str | None = None) -> Q | None:
@@ -64,6 +65,32 @@ def tickets_visible_to(actor, *, template: str | None = None) -> QuerySet[Ticket
     return qs
 
 
+def tickets_by_display_number(qs: QuerySet[Ticket], text: str) -> list[Ticket]:
+    """Tickets of ``qs`` whose display number is ``text`` ("DEMO-12", "TKT-000001"), or
+    whose ``<project key>-<number>`` is; case-insensitive, oldest project first.
+
+    A number format without ``{key}`` (the service desk's ``TKT-000001``) repeats in every
+    project of that blueprint, hence a list; at most one ticket per project.
+    """
+    from tessera.core.projects.blueprints import BLUEPRINTS
+
+    match = DISPLAY_NUMBER_RE.match((text or "").strip())
+    if not match:
+        return []
+    prefix, number = match.group(1).upper(), int(match.group(2))
+    keyless = [bp.key for bp in BLUEPRINTS.values() if "{key}" not in bp.number_format]
+    rows = (
+        qs.filter(number=number)
+        .filter(Q(project__key=prefix) | Q(project__template__in=keyless))
+        .select_related("project")
+        .order_by("project_id")
+    )
+    wanted = (text or "").strip().upper()
+    return [
+        t for t in rows if t.display_number.upper() == wanted or t.project.key.upper() == prefix
+    ]
+
+
 def access_ticket(
     *,
     actor,
@@ -83,6 +110,9 @@ def access_ticket(
             ticket = qs.filter(pk=int(ticket_id)).first()
         elif public_id is not None:
             ticket = qs.filter(public_id=uuid.UUID(str(public_id))).first()
+        elif number is not None:
+            candidates = tickets_by_display_number(qs, number)
+            ticket = next((t for t in candidates if policy.can_view(actor, t)), None)
         else:
             ticket = None
     except (TypeError, ValueError):

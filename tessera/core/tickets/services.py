@@ -79,16 +79,20 @@ def ticket_number_next(project_id: int) -> int:
     if not updated:
         ProjectCounter.objects.get_or_create(project_id=project_id)
         return ticket_number_next(project_id)
-    return ProjectCounter.objects.filter(project_id=project_id).values_list(
-        "last_number", flat=True
-    ).get()
+    return (
+        ProjectCounter.objects.filter(project_id=project_id)
+        .values_list("last_number", flat=True)
+        .get()
+    )
 
 
 def _check_assignees(project: Project, users: Iterable) -> list:
     users = list(users)
     ids = {u.pk for u in users}
     member_ids = set(
-        Membership.objects.filter(project=project, user_id__in=ids).values_list("user_id", flat=True)
+        Membership.objects.filter(project=project, user_id__in=ids).values_list(
+            "user_id", flat=True
+        )
     )
     bad = [u.pk for u in users if u.pk not in member_ids and not u.is_superuser]
     if bad:
@@ -113,7 +117,11 @@ def _resolve_state(project: Project, state: WorkflowState | str | None) -> Workf
 
 
 def _column_for_state(state: WorkflowState) -> BoardColumn | None:
-    return BoardColumn.objects.filter(project_id=state.project_id, state=state).order_by("order").first()
+    return (
+        BoardColumn.objects.filter(project_id=state.project_id, state=state)
+        .order_by("order")
+        .first()
+    )
 
 
 @transaction.atomic
@@ -147,7 +155,9 @@ def ticket_create(
         raise ValidationFailed("Title is required", fields={"title": ["This field is required."]})
     if column is not None:
         if column.project_id != project.pk:
-            raise ValidationFailed("Column belongs to another project", fields={"column": ["Invalid column."]})
+            raise ValidationFailed(
+                "Column belongs to another project", fields={"column": ["Invalid column."]}
+            )
         state_obj = column.state
     else:
         state_obj = _resolve_state(project, state)
@@ -193,7 +203,12 @@ def ticket_create(
 
 def _lock(ticket: Ticket) -> Ticket:
     """Re-read the ticket under a row lock; the caller's copy may be stale."""
-    locked = Ticket.objects.select_for_update().select_related("project", "state").filter(pk=ticket.pk).first()
+    locked = (
+        Ticket.objects.select_for_update()
+        .select_related("project", "state")
+        .filter(pk=ticket.pk)
+        .first()
+    )
     if locked is None:
         raise NotFound("Ticket not found")
     return locked
@@ -234,7 +249,9 @@ def ticket_update(
             "The ticket changed since you read it", extra={"current_version": locked.version}
         )
     if "title" in changes and not (changes["title"] or "").strip():
-        raise ValidationFailed("Title is required", fields={"title": ["This field may not be blank."]})
+        raise ValidationFailed(
+            "Title is required", fields={"title": ["This field may not be blank."]}
+        )
     changed = []
     for field, value in changes.items():
         old = getattr(locked, field)
@@ -289,7 +306,11 @@ def ticket_transition(
         _copy_into(ticket, locked)
         return ticket
     perm = transition_permission(locked.project_id, locked.state_id, target.pk)
-    if check_permission and perm is not None and not permissions.has_perm(actor, perm, locked.project_id):
+    if (
+        check_permission
+        and perm is not None
+        and not permissions.has_perm(actor, perm, locked.project_id)
+    ):
         raise Forbidden("You do not have permission to perform this action.")
     if perm is None:
         raise InvalidTransition(
@@ -332,7 +353,9 @@ def ticket_move_to_column(
 ) -> Ticket:
     """Kanban move: the column's state must be reachable by the workflow and the role."""
     if column.project_id != ticket.project_id:
-        raise ValidationFailed("Column belongs to another project", fields={"column": ["Invalid column."]})
+        raise ValidationFailed(
+            "Column belongs to another project", fields={"column": ["Invalid column."]}
+        )
     with transaction.atomic():
         ticket_transition(actor=actor, ticket=ticket, to_state=column.state, column=column)
         if rank is not None:
@@ -360,7 +383,11 @@ def ticket_assign(
     TicketAssignment.objects.filter(ticket=locked).exclude(user_id__in=new_ids).delete()
     now = clock.now()
     TicketAssignment.objects.bulk_create(
-        [TicketAssignment(ticket=locked, user=u, assigned_at=now) for u in users if u.pk not in old_ids]
+        [
+            TicketAssignment(ticket=locked, user=u, assigned_at=now)
+            for u in users
+            if u.pk not in old_ids
+        ]
     )
     _touch(locked, [])
     event_record(
@@ -400,15 +427,19 @@ def ticket_set_tags(
         name = (name or "").strip()
         if name and name.lower() not in {c.lower() for c in clean}:
             clean.append(name[:100])
-    existing = {t.name.lower(): t for t in Tag.objects.filter(project_id=ticket.project_id, name__in=clean)}
+    existing = {
+        t.name.lower(): t for t in Tag.objects.filter(project_id=ticket.project_id, name__in=clean)
+    }
     if len(existing) < len(clean):
         # case-insensitive match for the rest
         for t in Tag.objects.filter(project_id=ticket.project_id):
             existing.setdefault(t.name.lower(), t)
     missing = [n for n in clean if n.lower() not in existing]
     if missing:
-        allowed = may_create if may_create is not None else permissions.has_perm(
-            actor, "manage_tags", ticket.project_id
+        allowed = (
+            may_create
+            if may_create is not None
+            else permissions.has_perm(actor, "manage_tags", ticket.project_id)
         )
         if not allowed:
             raise ValidationFailed(
@@ -423,8 +454,12 @@ def ticket_set_tags(
     if old != new:
         ticket.tags.set(tags)
         event_record(
-            actor=actor, ticket=ticket, action="updated", field="tags",
-            old_value=", ".join(old), new_value=", ".join(new),
+            actor=actor,
+            ticket=ticket,
+            action="updated",
+            field="tags",
+            old_value=", ".join(old),
+            new_value=", ".join(new),
         )
         Ticket.objects.filter(pk=ticket.pk).update(updated_at=clock.now(), version=F("version") + 1)
     return tags
@@ -439,10 +474,17 @@ def comment_add(
     if check_permission and not policy.can_comment(actor, ticket, internal=is_internal):
         raise Forbidden("You do not have permission to perform this action.")
     if not (body or "").strip():
-        raise ValidationFailed("Comment is empty", fields={"content": ["This field may not be blank."]})
+        raise ValidationFailed(
+            "Comment is empty", fields={"content": ["This field may not be blank."]}
+        )
     now = clock.now()
     comment = Comment.objects.create(
-        ticket=ticket, author=actor, body=body, is_internal=is_internal, created_at=now, updated_at=now
+        ticket=ticket,
+        author=actor,
+        body=body,
+        is_internal=is_internal,
+        created_at=now,
+        updated_at=now,
     )
     updates: dict[str, Any] = {"updated_at": now}
     if not is_internal and ticket.first_response_at is None and actor.pk != ticket.created_by_id:

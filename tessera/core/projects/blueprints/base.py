@@ -54,7 +54,7 @@ class Blueprint:
         return self.number_format.format(key=project_key, number=number)
 
 
-def all_to_all(states: list[str], permission: str = "transition_ticket") -> tuple[TransitionSpec, ...]:
-    return tuple(
-        TransitionSpec(s, t, permission) for s in states for t in states if s != t
-    )
+def all_to_all(
+    states: list[str], permission: str = "transition_ticket"
+) -> tuple[TransitionSpec, ...]:
+    return tuple(TransitionSpec(s, t, permission) for s in states for t in states if s != t)

@@ -53,9 +53,7 @@ BOARDS = Blueprint(
                 "transition_ticket",
             }
         ),
-        "manager": frozenset(
-            {"view_ticket", "view_all_tickets", "comment_ticket", "view_reports"}
-        ),
+        "manager": frozenset({"view_ticket", "view_all_tickets", "comment_ticket", "view_reports"}),
     },
     creator_role="superadmin",
     states=(

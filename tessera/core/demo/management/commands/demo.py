@@ -25,7 +25,9 @@ class Command(BaseCommand):
     help = "Load realistic demo data for every surface (safe to run again) and print the logins."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--json", action="store_true", help="print one JSON object, nothing else")
+        parser.add_argument(
+            "--json", action="store_true", help="print one JSON object, nothing else"
+        )
 
     def handle(self, *args, **opts) -> None:
         as_json = opts["json"]
