@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -80,6 +81,9 @@ INSTALLED_APPS = [
     "tessera.core.notifications",
     "tessera.core.workshop",
     "tessera.core.triage",
+    "tessera.core.contacts",
+    "tessera.core.search",
+    "tessera.core.servicedesk",
     "tessera.core.demo",
     # the surfaces and the UI
     "tessera.surfaces.workshop",
@@ -194,7 +198,20 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# Background work: the database queue by default (worker: ``manage.py db_worker``);
+# ``TASKS_BACKEND=rq`` puts it on Redis (worker: ``manage.py rqworker --job-class
+# django_tasks_rq.Job default``) for several machines.
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database")
+if TASKS_BACKEND == "rq":
+    if not REDIS_URL:
+        raise ImproperlyConfigured("TASKS_BACKEND=rq needs REDIS_URL")
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 300}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+elif TASKS_BACKEND == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+else:
+    TASKS = {"default": {"BACKEND": TASKS_BACKEND}}
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "127.0.0.1")
@@ -259,6 +276,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0) or None
 AXES_VERBOSE = False
+if REDIS_URL:  # shared by every app process, so a lockout holds across the cluster
+    AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
 # axes.W002 is silenced on purpose: without AxesMiddleware, each surface turns a lockout into its own error envelope (429), see
 # tessera.core.accounts.login.user_authenticate.
 SILENCED_SYSTEM_CHECKS = ["axes.W002"]
@@ -279,3 +298,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
     "loggers": {"tessera": {"level": os.environ.get("TESSERA_LOG_LEVEL", "INFO")}},
 }
+
+# Feed (document 004): page size of GET /api/tickets/ (docs/surfaces/feed.md)
+TESSERA_FEED_PAGE_SIZE = env_int("TESSERA_FEED_PAGE_SIZE", 100)
+TESSERA_FEED_MAX_PAGE_SIZE = env_int("TESSERA_FEED_MAX_PAGE_SIZE", 500)
