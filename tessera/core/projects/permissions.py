@@ -10,7 +10,7 @@ modify_ticket, modify_own_ticket, delete_ticket, delete_own_ticket, assign_ticke
 be_assigned, comment_ticket, comment_internal, transition_ticket, review_ticket,
 run_work_session, run_any_work_session, sign_off_qc, manage_project, manage_members,
 manage_columns, manage_tags, manage_companies, manage_customers, manage_categories,
-view_reports, view_processing.
+view_reports, view_processing, manage_inventory (workshop).
 """
 
 from __future__ import annotations

@@ -20,9 +20,12 @@ WORKSHOP = Blueprint(
                 "comment_ticket",
                 "transition_ticket",
                 "manage_project",
+                "manage_inventory",
             }
         ),
-        "ops_manager": frozenset(READ | {"assign_ticket", "review_ticket", "comment_ticket"}),
+        "ops_manager": frozenset(
+            READ | {"assign_ticket", "review_ticket", "comment_ticket", "manage_inventory"}
+        ),
         "technician": frozenset(READ | {"run_work_session", "comment_ticket", "be_assigned"}),
         "qc_inspector": frozenset(READ | {"sign_off_qc", "comment_ticket"}),
     },

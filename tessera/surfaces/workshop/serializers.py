@@ -1,0 +1,245 @@
+"""Document 000's shapes: input serializers validate, output functions render.
+
+Output is rendered from objects the selectors loaded with their relations (and the derived
+session timers passed in), so rendering a page runs no queries of its own.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from tessera.core.workshop.models import FlagColor, InventoryItemState, XpKind
+from tessera.core.workshop.services import MAX_MINUTES, MAX_PARTS, MAX_XP, PartInput
+from tessera.core.workshop.timer import Derived
+
+# --- input ----------------------------------------------------------------------------------
+
+
+class PartSpecIn(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    color = serializers.ChoiceField(choices=FlagColor.values)
+    planned_minutes = serializers.IntegerField(min_value=0, max_value=MAX_MINUTES)
+    xp = serializers.IntegerField(min_value=0, max_value=MAX_XP, required=False, default=0)
+
+
+class TicketCreateIn(serializers.Serializer):
+    project_id = serializers.IntegerField(required=False, min_value=1)
+    serial_number = serializers.CharField(max_length=100)
+    title = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    item_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    confirm_create = serializers.BooleanField(required=False, default=False)
+    create_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    part_specs = PartSpecIn(many=True, allow_empty=False, max_length=MAX_PARTS)
+
+
+def parts_from(data: dict[str, Any]) -> list[PartInput]:
+    return [
+        PartInput(
+            name=p["name"], color=p["color"], planned_minutes=p["planned_minutes"], xp=p["xp"]
+        )
+        for p in data["part_specs"]
+    ]
+
+
+class AssignIn(serializers.Serializer):
+    technician_id = serializers.IntegerField(min_value=1)
+
+
+class ManualMetricsIn(serializers.Serializer):
+    flag_color = serializers.ChoiceField(choices=FlagColor.values, required=False)
+    xp_amount = serializers.IntegerField(min_value=0, max_value=MAX_XP, required=False)
+
+
+TICKET_ORDERING_CHOICES = [
+    "created_at",
+    "-created_at",
+    "updated_at",
+    "-updated_at",
+    "id",
+    "-id",
+    "xp_amount",
+    "-xp_amount",
+    "total_duration",
+    "-total_duration",
+]
+
+
+class TicketFilterIn(serializers.Serializer):
+    state = serializers.CharField(required=False, max_length=40)
+    technician = serializers.IntegerField(required=False, min_value=1)
+    flag_color = serializers.ChoiceField(choices=FlagColor.values, required=False)
+    serial = serializers.CharField(required=False, max_length=100)
+    ordering = serializers.ChoiceField(choices=TICKET_ORDERING_CHOICES, required=False)
+
+
+class InventoryFilterIn(serializers.Serializer):
+    state = serializers.ChoiceField(choices=InventoryItemState.values, required=False)
+    serial_number = serializers.CharField(required=False, max_length=100)
+    search = serializers.CharField(required=False, max_length=100)
+    ordering = serializers.ChoiceField(
+        choices=[
+            "id",
+            "-id",
+            "serial_number",
+            "-serial_number",
+            "created_at",
+            "-created_at",
+            "updated_at",
+            "-updated_at",
+        ],
+        required=False,
+    )
+
+
+class XpFilterIn(serializers.Serializer):
+    user = serializers.IntegerField(required=False, min_value=1)
+    ticket = serializers.IntegerField(required=False, min_value=1)
+    kind = serializers.ChoiceField(choices=XpKind.values, required=False)
+    ordering = serializers.ChoiceField(
+        choices=["created_at", "-created_at", "amount", "-amount"], required=False
+    )
+
+
+class LeaderboardFilterIn(serializers.Serializer):
+    since = serializers.DateTimeField(required=False)
+    until = serializers.DateTimeField(required=False)
+
+
+# --- output ---------------------------------------------------------------------------------
+
+
+def _dt(value) -> str | None:
+    return serializers.DateTimeField().to_representation(value) if value is not None else None
+
+
+def user_out(user) -> dict[str, Any] | None:
+    if user is None:
+        return None
+    return {"id": user.pk, "username": user.username, "full_name": user.full_name}
+
+
+def item_out(item) -> dict[str, Any]:
+    out = {
+        "id": item.pk,
+        "serial_number": item.serial_number,
+        "name": item.name,
+        "state": item.state,
+    }
+    return out
+
+
+def item_detail_out(item) -> dict[str, Any]:
+    return {
+        **item_out(item),
+        "active_ticket_id": getattr(item, "active_ticket_id", None),
+        "creation_confirmed": item.creation_confirmed,
+        "creation_reason": item.creation_reason,
+        "created_by": user_out(item.created_by),
+        "created_at": _dt(item.created_at),
+        "updated_at": _dt(item.updated_at),
+        "archived_at": _dt(item.archived_at),
+    }
+
+
+def session_out(session, derived: Derived, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {
+        "id": session.pk,
+        "ticket_id": session.ticket_id,
+        "technician_id": session.technician_id,
+        "state": derived.state,
+        "started_at": _dt(session.started_at),
+        "stopped_at": _dt(session.stopped_at),
+        "active_seconds": derived.active_seconds,
+        "auto_resume_at": _dt(derived.auto_resume_at) if derived.state == "PAUSED" else None,
+        **(extra or {}),
+    }
+
+
+def ticket_out(ticket, current: tuple | None) -> dict[str, Any]:
+    m = ticket.workshop
+    project = ticket.project
+    return {
+        "id": ticket.pk,
+        "number": project.blueprint.format_number(project.key, ticket.number),
+        "title": ticket.title,
+        "description": ticket.description,
+        "state": ticket.state.key,
+        "project": {"id": project.pk, "key": project.key, "name": project.name},
+        "inventory_item": item_out(m.inventory_item),
+        "part_specs": [
+            {
+                "id": p.pk,
+                "name": p.name,
+                "color": p.color,
+                "planned_minutes": p.planned_minutes,
+                "xp": p.xp,
+            }
+            for p in ticket.part_specs.all()
+        ],
+        "flag_color": m.flag_color,
+        "xp_amount": m.xp_amount,
+        "total_duration": m.total_duration,
+        "technician": user_out(m.technician),
+        "approved_by": user_out(m.approved_by),
+        "approved_at": _dt(m.approved_at),
+        "current_session": session_out(*current) if current else None,
+        "created_by": user_out(ticket.created_by),
+        "created_at": _dt(ticket.created_at),
+        "updated_at": _dt(ticket.updated_at),
+        "done_at": _dt(m.done_at),
+    }
+
+
+def transition_out(event) -> dict[str, Any]:
+    if event.action == "created":
+        from_state, to_state = None, (event.data or {}).get("state")
+    else:
+        from_state, to_state = event.old_value, event.new_value
+    return {
+        "id": event.pk,
+        "from_state": from_state,
+        "to_state": to_state,
+        "actor": user_out(event.actor),
+        "created_at": _dt(event.created_at),
+    }
+
+
+def session_event_out(ev) -> dict[str, Any]:
+    return {
+        "id": ev.pk,
+        "session_id": ev.session_id,
+        "event": ev.kind,
+        "at": _dt(ev.at),
+        "actor": user_out(ev.actor),
+    }
+
+
+def xp_out(tx) -> dict[str, Any]:
+    project = tx.ticket.project
+    return {
+        "id": tx.pk,
+        "user": user_out(tx.user),
+        "ticket_id": tx.ticket_id,
+        "ticket_number": project.blueprint.format_number(project.key, tx.ticket.number),
+        "kind": tx.kind,
+        "source": tx.source,
+        "amount": tx.amount,
+        "created_at": _dt(tx.created_at),
+    }
+
+
+def leaderboard_out(row: dict[str, Any], rank: int) -> dict[str, Any]:
+    full = f"{row['user__first_name']} {row['user__last_name']}".strip()
+    return {
+        "rank": rank,
+        "user": {
+            "id": row["user_id"],
+            "username": row["user__username"],
+            "full_name": full or row["user__username"],
+        },
+        "total_xp": row["total_xp"],
+        "transactions": row["transactions"],
+    }
