@@ -17,6 +17,24 @@ def _company_ids(actor) -> set[int]:
     return cached
 
 
+def _company_user_ids(actor) -> set[int]:
+    """Users of the actor's companies: their tickets without a company belong to it too."""
+    cached = getattr(actor, "_tessera_company_user_ids", None)
+    if cached is None:
+        from tessera.core.organizations.models import Company
+
+        companies = _company_ids(actor)
+        cached = set()
+        if companies:
+            cached = set(
+                Company.users.through.objects.filter(company_id__in=companies).values_list(
+                    "user_id", flat=True
+                )
+            )
+        actor._tessera_company_user_ids = cached
+    return cached
+
+
 def is_assignee(actor, ticket) -> bool:
     cache = getattr(ticket, "_prefetched_objects_cache", {})
     if "assignments" in cache:
@@ -34,6 +52,12 @@ def can_view(actor, ticket) -> bool:
         if ticket.created_by_id == actor.pk:
             return True
     if "view_company_tickets" in perms and ticket.company_id in _company_ids(actor):
+        return True
+    if (
+        "view_company_tickets" in perms
+        and ticket.company_id is None
+        and ticket.created_by_id in _company_user_ids(actor)
+    ):
         return True
     return is_assignee(actor, ticket)
 

@@ -46,6 +46,9 @@ def visibility_q(actor, *, template: str | None = None) -> Q | None:
         companies = policy._company_ids(actor)
         if companies:
             q |= Q(project_id__in=company_ids, company_id__in=companies)
+            users = policy._company_user_ids(actor)
+            if users:
+                q |= Q(project_id__in=company_ids, company__isnull=True, created_by_id__in=users)
     rest = [pid for pid in member_ids if pid not in all_ids]
     if rest:
         q |= Q(project_id__in=rest, assignments__user_id=actor.pk)
@@ -132,3 +135,30 @@ def ticket_search(qs: QuerySet[Ticket], text: str) -> QuerySet[Ticket]:
     if match:
         q |= Q(number=int(match.group(1)))
     return qs.filter(pk__in=Ticket.objects.filter(q).values("pk"))
+
+
+def with_card_fields(qs: QuerySet[Ticket], *, actor) -> QuerySet[Ticket]:
+    """A page of kanban cards in a fixed number of queries: project, state and column
+    joined; ``comments_count`` and ``following`` (the actor's) annotated; assignee ids and
+    tags prefetched."""
+    from django.db.models import Count, Exists, OuterRef, Prefetch
+
+    from .models import Comment, TicketAssignment, TicketFollower
+
+    comments = (
+        Comment.objects.filter(ticket_id=OuterRef("pk"), is_internal=False)
+        .order_by()
+        .values("ticket_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    from django.db.models import IntegerField, Subquery
+    from django.db.models.functions import Coalesce
+
+    return qs.select_related("project", "state", "column").annotate(
+        comments_count=Coalesce(Subquery(comments, output_field=IntegerField()), 0),
+        following=Exists(TicketFollower.objects.filter(ticket_id=OuterRef("pk"), user_id=actor.pk)),
+    ).prefetch_related(
+        Prefetch("assignments", queryset=TicketAssignment.objects.order_by("assigned_at", "id")),
+        "tags",
+    )

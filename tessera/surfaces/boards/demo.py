@@ -17,18 +17,39 @@ TICKETS = [
 
 
 def load(demo: DemoBuilder) -> None:
-    sa = demo.user("bd_super", surface="boards", role="superadmin", first_name="Sofia", last_name="Owner")
-    admin = demo.user("bd_admin", surface="boards", role="admin", first_name="John", last_name="Smith")
+    sa = demo.user(
+        "bd_super", surface="boards", role="superadmin", first_name="Sofia", last_name="Owner"
+    )
+    admin = demo.user(
+        "bd_admin", surface="boards", role="admin", first_name="John", last_name="Smith"
+    )
     u1 = demo.user("bd_user1", surface="boards", role="user", first_name="Client", last_name="One")
     u2 = demo.user("bd_user2", surface="boards", role="user", first_name="Client", last_name="Two")
-    manager = demo.user("bd_manager", surface="boards", role="manager", first_name="Maria", last_name="Manager")
-    project = demo.project(template="boards", key="DEMO", name="Demo Project", owner=sa,
-                           description="Demo project for testing")
-    for user, role in [(sa, "superadmin"), (admin, "admin"), (u1, "user"), (u2, "user"), (manager, "manager")]:
+    manager = demo.user(
+        "bd_manager", surface="boards", role="manager", first_name="Maria", last_name="Manager"
+    )
+    project = demo.project(
+        template="boards",
+        key="DEMO",
+        name="Demo Project",
+        owner=sa,
+        description="Demo project for testing",
+    )
+    for user, role in [
+        (sa, "superadmin"),
+        (admin, "admin"),
+        (u1, "user"),
+        (u2, "user"),
+        (manager, "manager"),
+    ]:
         demo.member(project, user, role)
     company, _ = Company.objects.get_or_create(
-        name="Nikora", defaults={"description": "Nikora supermarket chain",
-                                 "primary_contact_email": "support@nikora.example", "phone": "555-1234"}
+        name="Nikora",
+        defaults={
+            "description": "Nikora supermarket chain",
+            "primary_contact_email": "support@nikora.example",
+            "phone": "555-1234",
+        },
     )
     company.projects.add(project)
     company.admins.add(admin)

@@ -1,0 +1,102 @@
+"""The six dashboards of document 003 (``/api/tickets/dashboard/…``); ``project`` required,
+roles holding ``view_reports`` only (superadmin, admin, manager)."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from tessera.core.organizations import reports
+from tessera.core.tickets.selectors import with_card_fields
+
+from .common import BoardsView, core_call, paginate_limit, project_param, user_brief
+from .tickets import tickets_out
+
+DT = serializers.DateTimeField()
+
+
+class _Dashboard(BoardsView, APIView):
+    def project(self, request):
+        return project_param(request, required=True)
+
+
+class CompanyHealthView(_Dashboard):
+    def get(self, request):
+        rows = core_call(reports.company_health, actor=request.user, project=self.project(request))
+        return Response(
+            {
+                "companies": [
+                    {
+                        "id": c.pk,
+                        "name": c.name,
+                        "health_status": c.health_status,
+                        "open_tickets": c.open_tickets,
+                        "urgent_tickets": c.urgent_tickets,
+                        "overdue_tickets": c.overdue_tickets,
+                    }
+                    for c in rows
+                ]
+            }
+        )
+
+
+class AttentionNeededView(_Dashboard):
+    def get(self, request):
+        qs = core_call(reports.attention_needed, actor=request.user, project=self.project(request))
+        return paginate_limit(
+            self, request, with_card_fields(qs, actor=request.user), tickets_out, 10
+        )
+
+
+class NewestView(_Dashboard):
+    def get(self, request):
+        qs = core_call(reports.newest, actor=request.user, project=self.project(request))
+        return paginate_limit(
+            self, request, with_card_fields(qs, actor=request.user), tickets_out, 10
+        )
+
+
+def activity_out(e) -> dict:
+    return {
+        "id": e.pk,
+        "ticket": e.ticket_id,
+        "ticket_name": e.ticket.title if e.ticket_id else None,
+        "user": user_brief(e.actor),
+        "action": e.action,
+        "field": e.field,
+        "old_value": e.old_value,
+        "new_value": e.new_value,
+        "created_at": DT.to_representation(e.created_at),
+    }
+
+
+class ActivityView(_Dashboard):
+    def get(self, request):
+        qs = core_call(reports.activity, actor=request.user, project=self.project(request))
+        return paginate_limit(self, request, qs, lambda rows: [activity_out(e) for e in rows], 20)
+
+
+class WorkloadView(_Dashboard):
+    def get(self, request):
+        rows = core_call(reports.workload, actor=request.user, project=self.project(request))
+        return Response(
+            {
+                "agents": [
+                    {
+                        "id": u.pk,
+                        "username": u.username,
+                        "assigned_count": u.assigned_count,
+                        "in_progress_count": u.in_progress_count,
+                        "resolved_today": u.resolved_today,
+                    }
+                    for u in rows
+                ]
+            }
+        )
+
+
+class KanbanSummaryView(_Dashboard):
+    def get(self, request):
+        rows = core_call(reports.kanban_summary, actor=request.user, project=self.project(request))
+        return Response({"columns": [{"id": c.pk, "name": c.name, "count": c.count} for c in rows]})

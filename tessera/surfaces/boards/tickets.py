@@ -1,0 +1,399 @@
+"""Tickets, comments and attachments of document 003 (``/api/tickets/{tickets,comments,
+attachments}/``): thin views over ``tessera.core.tickets``."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from tessera.core.accounts.models import User
+from tessera.core.organizations.selectors import companies_visible_to
+from tessera.core.projects import permissions
+from tessera.core.projects.models import BoardColumn
+from tessera.core.projects.selectors import projects_visible_to
+from tessera.core.tickets import policy, services
+from tessera.core.tickets.models import Attachment, Comment, Ticket
+from tessera.core.tickets.selectors import (
+    access_ticket,
+    ticket_search,
+    tickets_visible_to,
+    with_card_fields,
+)
+
+from .common import (
+    TEMPLATE,
+    BoardsView,
+    core_call,
+    date_out,
+    due_in,
+    ordering,
+    paginate,
+    project_param,
+    query_int,
+    query_ints,
+    to_int,
+    user_brief,
+)
+
+TYPES = ["task", "bug", "story", "epic"]
+LEVELS = ["low", "medium", "high", "critical"]
+TICKET_ORDERING = {
+    "created_at": "created_at",
+    "updated_at": "updated_at",
+    "priority_id": "priority",
+    "name": "title",
+}
+
+
+def ticket_out(t: Ticket) -> dict:
+    return {
+        "id": t.pk,
+        "name": t.title,
+        "description": t.description,
+        "type": t.type,
+        "status": t.state.key,
+        "priority_id": t.priority,
+        "urgency": t.urgency,
+        "importance": t.importance,
+        "project": t.project_id,
+        "project_key": t.project.key,
+        "column": t.column_id,
+        "column_name": t.column.name if t.column_id else None,
+        "company": t.company_id,
+        "assignee_ids": [a.user_id for a in t.assignments.all()],
+        "following": bool(getattr(t, "following", False)),
+        "comments_count": getattr(t, "comments_count", 0),
+        "tag_names": sorted(tag.name for tag in t.tags.all()),
+        "due_date": date_out(t.due_date),
+        "start_date": date_out(t.start_date),
+        "created_at": serializers.DateTimeField().to_representation(t.created_at),
+        "updated_at": serializers.DateTimeField().to_representation(t.updated_at),
+    }
+
+
+def tickets_out(rows) -> list[dict]:
+    return [ticket_out(t) for t in rows]
+
+
+def board_tickets(actor):
+    return tickets_visible_to(actor, template=TEMPLATE)
+
+
+def reload_card(actor, ticket_id: int) -> dict:
+    ticket = with_card_fields(Ticket.objects.filter(pk=ticket_id), actor=actor).get()
+    return ticket_out(ticket)
+
+
+class TicketInput(serializers.Serializer):
+    name = serializers.CharField(max_length=255)
+    description = serializers.CharField(required=False, allow_blank=True)
+    type = serializers.ChoiceField(TYPES, required=False)
+    status = serializers.CharField(required=False, max_length=40)
+    priority_id = serializers.IntegerField(required=False, min_value=1, max_value=5)
+    urgency = serializers.ChoiceField(LEVELS, required=False, allow_blank=True)
+    importance = serializers.ChoiceField(LEVELS, required=False, allow_blank=True)
+    column = serializers.IntegerField(min_value=1)
+    company = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    assignee_ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, max_length=100
+    )
+    tag_names = serializers.ListField(
+        child=serializers.CharField(max_length=100, allow_blank=False),
+        required=False,
+        max_length=100,
+    )
+    due_date = serializers.DateField(required=False, allow_null=True)
+    start_date = serializers.DateField(required=False, allow_null=True)
+
+
+def _column(actor, column_id: int) -> BoardColumn:
+    projects = projects_visible_to(actor, template=TEMPLATE).values("pk")
+    column = (
+        BoardColumn.objects.filter(pk=column_id, project_id__in=projects)
+        .select_related("state")
+        .first()
+    )
+    if column is None:
+        raise ValidationError({"column": [f'Invalid pk "{column_id}" - object does not exist.']})
+    return column
+
+
+def _users(ids: list[int]) -> list[User]:
+    found = {u.pk: u for u in User.objects.filter(pk__in=ids)}
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise ValidationError(
+            {"assignee_ids": [f'Invalid pk "{i}" - object does not exist.' for i in missing]}
+        )
+    return [found[i] for i in dict.fromkeys(ids)]
+
+
+def _company(actor, company_id, project_id: int):
+    if company_id is None:
+        return None
+    company = companies_visible_to(actor).filter(pk=company_id, projects=project_id).first()
+    if company is None:
+        raise ValidationError({"company": [f'Invalid pk "{company_id}" - object does not exist.']})
+    return company
+
+
+def _plain_changes(data: dict) -> dict:
+    mapping = {
+        "name": "title",
+        "description": "description",
+        "type": "type",
+        "priority_id": "priority",
+        "urgency": "urgency",
+        "importance": "importance",
+        "start_date": "start_date",
+    }
+    changes = {mapping[k]: v for k, v in data.items() if k in mapping}
+    if "due_date" in data:
+        changes["due_date"] = due_in(data["due_date"])
+    return changes
+
+
+class TicketViewSet(BoardsView, viewsets.ViewSet):
+    lookup_value_regex = r"\d+"
+
+    def list(self, request):
+        actor = request.user
+        qs = board_tickets(actor)
+        project = project_param(request)
+        if project is not None:
+            qs = qs.filter(project=project)
+        params = request.query_params
+        if params.get("status"):
+            qs = qs.filter(state__key=params["status"])
+        if params.get("type"):
+            if params["type"] not in TYPES:
+                raise ValidationError(
+                    {
+                        "type": [
+                            f"Select a valid choice. {params['type']} is not one of the available choices."
+                        ]
+                    }
+                )
+            qs = qs.filter(type=params["type"])
+        priority = query_int(request, "priority_id", minimum=1, maximum=5)
+        if priority is not None:
+            qs = qs.filter(priority=priority)
+        column = query_int(request, "column", minimum=1)
+        if column is not None:
+            qs = qs.filter(column_id=column)
+        tags = query_ints(request, "tags")
+        if tags:
+            qs = qs.filter(
+                pk__in=Ticket.tags.through.objects.filter(tag_id__in=tags).values("ticket_id")
+            )
+        qs = ticket_search(qs, params.get("search", ""))
+        qs = qs.order_by(*ordering(request, TICKET_ORDERING, ["-created_at", "-id"]))
+        return paginate(self, request, with_card_fields(qs, actor=actor), tickets_out)
+
+    def create(self, request):
+        actor = request.user
+        data = TicketInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        column = _column(actor, v["column"])
+        project = column.project
+        company = _company(actor, v.get("company"), project.pk)
+        assignees = _users(v.get("assignee_ids", []))
+        fields = {k: v[k] for k in ("urgency", "importance", "start_date") if v.get(k) is not None}
+        if v.get("due_date"):
+            fields["due_date"] = due_in(v["due_date"])
+
+        def create() -> Ticket:
+            with transaction.atomic():
+                ticket = services.ticket_create(
+                    actor=actor,
+                    project=project,
+                    title=v["name"],
+                    description=v.get("description", ""),
+                    priority=v.get("priority_id"),
+                    column=column,
+                    type=v.get("type", "task"),
+                    company=company,
+                    **fields,
+                )
+                if assignees:
+                    services.ticket_assign(actor=actor, ticket=ticket, assignees=assignees)
+                if v.get("tag_names"):
+                    services.ticket_set_tags(actor=actor, ticket=ticket, names=v["tag_names"])
+                return ticket
+
+        ticket = core_call(create)
+        return Response(reload_card(actor, ticket.pk), status=status.HTTP_201_CREATED)
+
+    def _get(self, request, pk) -> Ticket:
+        return core_call(access_ticket, actor=request.user, ticket_id=pk, template=TEMPLATE)
+
+    def retrieve(self, request, pk=None):
+        ticket = self._get(request, pk)
+        return Response(reload_card(request.user, ticket.pk))
+
+    def partial_update(self, request, pk=None):
+        actor = request.user
+        ticket = self._get(request, pk)
+        data = TicketInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        v = dict(data.validated_data)
+        column = _column(actor, v["column"]) if "column" in v else None
+        if column is not None and column.project_id != ticket.project_id:
+            raise ValidationError(
+                {"column": [f'Invalid pk "{column.pk}" - object does not exist.']}
+            )
+        changes = _plain_changes(v)
+        if "company" in v:
+            changes["company"] = _company(actor, v["company"], ticket.project_id)
+        assignees = _users(v["assignee_ids"]) if "assignee_ids" in v else None
+        edits = set(v) - {"assignee_ids"}
+        if edits and not policy.can_modify(actor, ticket):
+            raise PermissionDenied()
+
+        def update() -> None:
+            with transaction.atomic():
+                if changes:
+                    services.ticket_update(actor=actor, ticket=ticket, changes=changes)
+                if column is not None:
+                    services.ticket_move_to_column(actor=actor, ticket=ticket, column=column)
+                elif "status" in v:
+                    services.ticket_transition(actor=actor, ticket=ticket, to_state=v["status"])
+                if "tag_names" in v:
+                    services.ticket_set_tags(actor=actor, ticket=ticket, names=v["tag_names"])
+                if assignees is not None:
+                    services.ticket_assign(actor=actor, ticket=ticket, assignees=assignees)
+
+        core_call(update)
+        return Response(reload_card(actor, ticket.pk))
+
+    def update(self, request, pk=None):
+        return self.partial_update(request, pk)
+
+    def destroy(self, request, pk=None):
+        ticket = self._get(request, pk)
+        core_call(services.ticket_delete, actor=request.user, ticket=ticket)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @action(detail=True, methods=["post"])
+    def toggle_follow(self, request, pk=None):
+        ticket = self._get(request, pk)
+        following = core_call(services.ticket_follow_toggle, actor=request.user, ticket=ticket)
+        return Response({"following": following})
+
+
+# --- comments ------------------------------------------------------------------------------
+
+
+def comment_out(c: Comment) -> dict:
+    dt = serializers.DateTimeField()
+    return {
+        "id": c.pk,
+        "ticket": c.ticket_id,
+        "user": user_brief(c.author),
+        "content": c.body,
+        "created_at": dt.to_representation(c.created_at),
+        "updated_at": dt.to_representation(c.updated_at),
+    }
+
+
+class CommentInput(serializers.Serializer):
+    ticket = serializers.IntegerField(min_value=1)
+    content = serializers.CharField(max_length=20000)
+
+
+def _ticket_field(request, value, field: str = "ticket") -> Ticket:
+    pk = to_int(value, field, minimum=1)
+    try:
+        return access_ticket(actor=request.user, ticket_id=pk, template=TEMPLATE)
+    except Exception as exc:  # NotFound from the core: the document's "Invalid pk" 400
+        from tessera.core.common.errors import NotFound
+
+        if isinstance(exc, NotFound):
+            raise ValidationError({field: [f'Invalid pk "{pk}" - object does not exist.']})
+        raise
+
+
+class CommentViewSet(BoardsView, viewsets.ViewSet):
+    lookup_value_regex = r"\d+"
+
+    def list(self, request):
+        actor = request.user
+        ticket_id = query_int(request, "ticket", minimum=1)
+        if ticket_id is not None:
+            ticket = core_call(access_ticket, actor=actor, ticket_id=ticket_id, template=TEMPLATE)
+            qs = Comment.objects.filter(ticket=ticket)
+        else:
+            qs = Comment.objects.filter(ticket__in=board_tickets(actor).values("pk"))
+        qs = qs.filter(is_internal=False).select_related("author").order_by("created_at", "id")
+        return paginate(self, request, qs, lambda rows: [comment_out(c) for c in rows])
+
+    def create(self, request):
+        data = CommentInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        ticket = _ticket_field(request, data.validated_data["ticket"])
+        comment = core_call(
+            services.comment_add,
+            actor=request.user,
+            ticket=ticket,
+            body=data.validated_data["content"],
+        )
+        return Response(comment_out(comment), status=status.HTTP_201_CREATED)
+
+
+# --- attachments ---------------------------------------------------------------------------
+
+
+def attachment_out(request, a: Attachment) -> dict:
+    return {
+        "id": a.pk,
+        "ticket": a.ticket_id,
+        "file": request.build_absolute_uri(a.file.url) if a.file else None,
+        "filename": a.filename,
+        "uploaded_by": {"id": a.uploaded_by.pk, "username": a.uploaded_by.username}
+        if a.uploaded_by
+        else None,
+        "uploaded_at": serializers.DateTimeField().to_representation(a.uploaded_at),
+    }
+
+
+class AttachmentViewSet(BoardsView, viewsets.ViewSet):
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    def list(self, request):
+        actor = request.user
+        ticket_id = query_int(request, "ticket", minimum=1)
+        if ticket_id is not None:
+            ticket = core_call(access_ticket, actor=actor, ticket_id=ticket_id, template=TEMPLATE)
+            qs = Attachment.objects.filter(ticket=ticket)
+        else:
+            qs = Attachment.objects.filter(ticket__in=board_tickets(actor).values("pk"))
+        qs = qs.select_related("uploaded_by").order_by("uploaded_at", "id")
+        return paginate(self, request, qs, lambda rows: [attachment_out(request, a) for a in rows])
+
+    def create(self, request):
+        if "ticket" not in request.data:
+            raise ValidationError({"ticket": ["This field is required."]})
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise ValidationError({"file": ["No file was submitted."]})
+        ticket = _ticket_field(request, request.data.get("ticket"))
+        # Document 003: managers are read-only except for comments, so uploading needs a
+        # role that may add tickets as well as comment on this one.
+        if not permissions.has_perm(request.user, "add_ticket", ticket.project_id):
+            raise PermissionDenied()
+        filename = request.data.get("filename") or None
+        if filename is not None and not isinstance(filename, str):
+            raise ValidationError({"filename": ["Not a valid string."]})
+        attachment = core_call(
+            services.attachment_add,
+            actor=request.user,
+            ticket=ticket,
+            upload=upload,
+            filename=filename,
+        )
+        return Response(attachment_out(request, attachment), status=status.HTTP_201_CREATED)
