@@ -34,13 +34,13 @@ worker: install
 	$(PY) manage.py db_worker --queue-name '*'
 
 test: install
-	$(PY) -m ruff check tessera tests bench
-	$(PY) -m ruff format --check tessera tests bench
+	$(PY) -m ruff check tessera tests bench deploy
+	$(PY) -m ruff format --check tessera tests bench deploy
 	DJANGO_SETTINGS_MODULE=tessera.settings.test $(PY) manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=tessera.settings.test $(PY) -m pytest
 
 lint: install
-	$(PY) -m ruff check tessera tests bench
+	$(PY) -m ruff check tessera tests bench deploy
 
 format: install
 	$(PY) -m ruff format tessera tests bench
@@ -48,3 +48,12 @@ format: install
 
 clean:
 	rm -rf $(VENV) var build *.egg-info
+
+# The scale-out topology on this machine (PostgreSQL + Redis already running): proxy :8100,
+# two app processes, two RQ workers, the scheduler. See deploy/ and docs/operations.md.
+cluster: install
+	$(PY) deploy/cluster.py
+
+# Starts the cluster, runs mixed load, kills a worker and an app process, checks nothing is lost.
+test-cluster: install
+	DJANGO_SETTINGS_MODULE=tessera.settings.test $(PY) -m pytest -m cluster tests/cluster -p no:cacheprovider

@@ -60,7 +60,7 @@ class Proxy:
                     up_reader, up_writer = await asyncio.wait_for(
                         asyncio.open_connection(host, port), timeout=2
                     )
-                except (OSError, asyncio.TimeoutError):
+                except (TimeoutError, OSError):
                     log.warning("backend %s:%s unavailable, trying the next", host, port)
                     continue
                 up_writer.write(head + body)
