@@ -23,18 +23,47 @@ CUSTOMERS = [
 ]
 
 TICKETS = [
-    ("Cannot login to account", "User is experiencing login issues after password reset", "high", "technical"),
-    ("Invoice shows wrong VAT", "The October invoice applies 20% VAT instead of 7%.", "medium", "billing"),
-    ("Pricing for 50 seats", "Customer wants to know about pricing for a 50-seat plan.", "low", "product"),
-    ("Application crashes on startup", "The desktop app crashes right after the splash screen.", "urgent", "bug"),
+    (
+        "Cannot login to account",
+        "User is experiencing login issues after password reset",
+        "high",
+        "technical",
+    ),
+    (
+        "Invoice shows wrong VAT",
+        "The October invoice applies 20% VAT instead of 7%.",
+        "medium",
+        "billing",
+    ),
+    (
+        "Pricing for 50 seats",
+        "Customer wants to know about pricing for a 50-seat plan.",
+        "low",
+        "product",
+    ),
+    (
+        "Application crashes on startup",
+        "The desktop app crashes right after the splash screen.",
+        "urgent",
+        "bug",
+    ),
     ("Add dark mode", "Several users asked for a dark theme in the web app.", "low", "feature"),
-    ("Data export times out", "Exporting the yearly report times out after 30 seconds.", "critical", "technical"),
+    (
+        "Data export times out",
+        "Exporting the yearly report times out after 30 seconds.",
+        "critical",
+        "technical",
+    ),
 ]
 
 
 def load(demo: DemoBuilder) -> None:
-    a1 = demo.user("sd_agent1", surface="servicedesk", role="agent", first_name="Anna", last_name="Agent")
-    a2 = demo.user("sd_agent2", surface="servicedesk", role="agent", first_name="Arno", last_name="Agent")
+    a1 = demo.user(
+        "sd_agent1", surface="servicedesk", role="agent", first_name="Anna", last_name="Agent"
+    )
+    a2 = demo.user(
+        "sd_agent2", surface="servicedesk", role="agent", first_name="Arno", last_name="Agent"
+    )
     project = demo.project(template="servicedesk", key="SD", name="Service Desk", owner=a1)
     demo.member(project, a1, "agent")
     demo.member(project, a2, "agent")

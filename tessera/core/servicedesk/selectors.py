@@ -1,0 +1,299 @@
+"""Reads of the service desk: visible tickets with their relations, the named lists
+(mine, unassigned, overdue), statistics by aggregate queries, comments, attachments,
+history and the CSV rows of an export."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from django.db.models import (
+    Avg,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+)
+
+from tessera.core.audit.models import Event
+from tessera.core.common import clock
+from tessera.core.projects import permissions
+from tessera.core.projects.blueprints import get_blueprint
+from tessera.core.projects.models import Project, StateCategory
+from tessera.core.tickets.models import Attachment, Category, Comment, Ticket, TicketAssignment
+from tessera.core.tickets.selectors import tickets_visible_to
+
+TEMPLATE = "servicedesk"
+BLUEPRINT = get_blueprint(TEMPLATE)
+STATUSES: list[str] = [s.key for s in BLUEPRINT.states]
+PRIORITIES: dict[int, str] = {v: k for v, (k, _label) in BLUEPRINT.priorities.items()}
+TERMINAL = (StateCategory.DONE, StateCategory.CANCELLED)
+
+# Audit actions a service-desk ticket's history can show (docs/surfaces/servicedesk.md).
+HISTORY_ACTIONS = [
+    "created",
+    "updated",
+    "status_changed",
+    "assigned",
+    "commented",
+    "attachment_added",
+    "deleted",
+    "sla_breached",
+]
+
+
+def servicedesk_projects(actor, perm: str) -> list[Project]:
+    """The actor's service-desk projects in which it holds ``perm`` (by id)."""
+    ids = permissions.projects_with_perm(actor, perm, template=TEMPLATE)
+    qs = Project.objects.filter(template=TEMPLATE).order_by("id")
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    return list(qs)
+
+
+# ---- tickets ---------------------------------------------------------------------------
+
+
+def overdue_q(now: datetime | None = None) -> Q:
+    """Overdue: a due date in the past and a status that is not resolved or closed."""
+    return Q(due_date__lt=now or clock.now()) & ~Q(state__category__in=TERMINAL)
+
+
+def assigned_to_q(user_id: int) -> Q:
+    return Q(Exists(TicketAssignment.objects.filter(ticket=OuterRef("pk"), user_id=user_id)))
+
+
+def unassigned_q() -> Q:
+    return ~Q(Exists(TicketAssignment.objects.filter(ticket=OuterRef("pk"))))
+
+
+def tickets_for(actor) -> QuerySet[Ticket]:
+    """Service-desk tickets the actor may see (nothing without a service-desk role)."""
+    return tickets_visible_to(actor, template=TEMPLATE)
+
+
+def with_relations(qs: QuerySet[Ticket], *, detail: bool = False) -> QuerySet[Ticket]:
+    """Everything a page of tickets shows, in a fixed number of queries."""
+    qs = qs.select_related(
+        "project", "state", "category", "customer", "created_by"
+    ).prefetch_related(
+        Prefetch("assignments", queryset=TicketAssignment.objects.select_related("user")),
+        "tags",
+    )
+    if detail:
+        qs = qs.prefetch_related(
+            Prefetch("comments", queryset=Comment.objects.select_related("author")),
+            Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by")),
+            Prefetch("events", queryset=Event.objects.select_related("actor").order_by("id")),
+        )
+    return qs
+
+
+def categories_for(actor) -> QuerySet[Category]:
+    """Shared categories plus those of the actor's service-desk projects."""
+    ids = [p.pk for p in servicedesk_projects(actor, "view_ticket")]
+    if actor.is_superuser:
+        return Category.objects.filter(Q(project__isnull=True) | Q(project__template=TEMPLATE))
+    return Category.objects.filter(Q(project__isnull=True) | Q(project_id__in=ids))
+
+
+def category_for_project(project: Project, slug: str) -> Category | None:
+    """The project's own category with this slug, else the shared one."""
+    found = list(
+        Category.objects.filter(
+            Q(project=project) | Q(project__isnull=True), slug=slug, is_active=True
+        )
+    )
+    found.sort(key=lambda c: c.project_id is None)
+    return found[0] if found else None
+
+
+def ticket_statistics(*, actor, qs: QuerySet[Ticket]) -> dict[str, Any]:
+    """Counts by status, priority and category plus overdue/unassigned/mine and the mean
+    resolution time — four aggregate queries and one for the category names, whatever the
+    number of tickets."""
+    base = qs.order_by()
+    totals = base.aggregate(
+        total=Count("pk"),
+        overdue=Count("pk", filter=overdue_q()),
+        unassigned=Count("pk", filter=unassigned_q()),
+        mine=Count("pk", filter=assigned_to_q(actor.pk)),
+        avg_resolution=Avg(
+            ExpressionWrapper(F("resolved_at") - F("created_at"), output_field=DurationField()),
+            filter=Q(resolved_at__isnull=False),
+        ),
+    )
+    by_status = dict.fromkeys(STATUSES, 0)
+    for key, n in (
+        base.values_list("state__key").annotate(n=Count("pk")).values_list("state__key", "n")
+    ):
+        by_status[key] = by_status.get(key, 0) + n
+    by_priority = {name: 0 for name in PRIORITIES.values()}
+    for value, n in (
+        base.values_list("priority").annotate(n=Count("pk")).values_list("priority", "n")
+    ):
+        name = PRIORITIES.get(value, str(value))
+        by_priority[name] = by_priority.get(name, 0) + n
+    by_category = dict.fromkeys(
+        categories_for(actor)
+        .filter(is_active=True)
+        .order_by("slug")
+        .values_list("slug", flat=True),
+        0,
+    )
+    for slug, n in (
+        base.values_list("category__slug")
+        .annotate(n=Count("pk"))
+        .values_list("category__slug", "n")
+    ):
+        key = slug or "uncategorized"
+        by_category[key] = by_category.get(key, 0) + n
+    avg = totals["avg_resolution"]
+    return {
+        "total_tickets": totals["total"],
+        "by_status": by_status,
+        "by_priority": by_priority,
+        "by_category": by_category,
+        "overdue_count": totals["overdue"],
+        "unassigned_count": totals["unassigned"],
+        "my_tickets_count": totals["mine"],
+        "avg_resolution_time_hours": round(avg.total_seconds() / 3600, 2)
+        if avg is not None
+        else None,
+    }
+
+
+# ---- metrics of one ticket -------------------------------------------------------------
+
+
+def _hours(start: datetime | None, end: datetime | None) -> float | None:
+    if start is None or end is None:
+        return None
+    return round((end - start).total_seconds() / 3600, 2)
+
+
+def ticket_metrics(ticket: Ticket, now: datetime | None = None) -> dict[str, Any]:
+    """First response time, resolution time (hours) and the overdue flag; no queries."""
+    now = now or clock.now()
+    terminal = ticket.state.category in TERMINAL
+    return {
+        "response_time_hours": _hours(ticket.created_at, ticket.first_response_at),
+        "resolution_time_hours": _hours(ticket.created_at, ticket.resolved_at),
+        "is_overdue": bool(ticket.due_date and ticket.due_date < now and not terminal),
+    }
+
+
+def assigned_user(ticket: Ticket):
+    """The service desk shows one assignee: the earliest assignment (prefetched)."""
+    assignments = list(ticket.assignments.all())
+    return assignments[0].user if assignments else None
+
+
+def tags_text(ticket: Ticket) -> str:
+    return ", ".join(t.name for t in ticket.tags.all())
+
+
+# ---- comments, attachments, history ----------------------------------------------------
+
+
+def _internal_project_ids(actor) -> list[int] | None:
+    if actor.is_superuser:
+        return None
+    return [
+        pid
+        for pid, a in permissions.memberships(actor).items()
+        if "comment_internal" in a.permissions or "view_all_tickets" in a.permissions
+    ]
+
+
+def comments_for(actor) -> QuerySet[Comment]:
+    """Comments on visible tickets; internal notes only where the role may see them."""
+    qs = Comment.objects.filter(ticket__in=tickets_for(actor).values("pk"))
+    internal = _internal_project_ids(actor)
+    if internal is not None:
+        qs = qs.filter(Q(is_internal=False) | Q(ticket__project_id__in=internal))
+    return qs.select_related("author", "ticket").order_by("created_at", "id")
+
+
+def attachments_for(actor) -> QuerySet[Attachment]:
+    return (
+        Attachment.objects.filter(ticket__in=tickets_for(actor).values("pk"))
+        .select_related("uploaded_by", "ticket")
+        .order_by("uploaded_at", "id")
+    )
+
+
+def history_for(actor) -> QuerySet[Event]:
+    """Events of visible tickets, plus ``deleted`` events of projects whose tickets the
+    actor sees in full (the ticket row is gone; ``ticket_ref`` names it)."""
+    q = Q(ticket__in=tickets_for(actor).values("pk"))
+    if actor.is_superuser:
+        q |= Q(ticket__isnull=True, action="deleted", project__template=TEMPLATE)
+    else:
+        full = [p.pk for p in servicedesk_projects(actor, "view_all_tickets")]
+        if full:
+            q |= Q(ticket__isnull=True, action="deleted", project_id__in=full)
+    return Event.objects.filter(q).select_related("actor").order_by("id")
+
+
+# ---- CSV export ------------------------------------------------------------------------
+
+CSV_HEADER = [
+    "id",
+    "ticket_number",
+    "subject",
+    "status",
+    "priority",
+    "category",
+    "customer",
+    "assigned_to",
+    "created_by",
+    "created_at",
+    "updated_at",
+    "due_date",
+    "resolved_at",
+    "closed_at",
+    "estimated_hours",
+    "actual_hours",
+    "tags",
+    "is_overdue",
+]
+
+
+def _iso(value: datetime | None) -> str:
+    return value.isoformat() if value is not None else ""
+
+
+def ticket_csv_rows(qs: QuerySet[Ticket], *, chunk_size: int = 500) -> Iterator[list[str]]:
+    """The header, then one row per ticket, read in chunks (a fixed number of queries per
+    chunk), so an export of any size streams in constant memory."""
+    yield CSV_HEADER
+    now = clock.now()
+    for t in with_relations(qs).iterator(chunk_size=chunk_size):
+        user = assigned_user(t)
+        yield [
+            str(t.pk),
+            t.display_number,
+            t.title,
+            t.state.key,
+            PRIORITIES.get(t.priority, str(t.priority)),
+            t.category.slug if t.category else "",
+            t.customer.name if t.customer else "",
+            user.username if user else "",
+            t.created_by.username if t.created_by else "",
+            _iso(t.created_at),
+            _iso(t.updated_at),
+            _iso(t.due_date),
+            _iso(t.resolved_at),
+            _iso(t.closed_at),
+            "" if t.estimated_hours is None else str(t.estimated_hours),
+            "" if t.actual_hours is None else str(t.actual_hours),
+            tags_text(t),
+            "true" if ticket_metrics(t, now)["is_overdue"] else "false",
+        ]

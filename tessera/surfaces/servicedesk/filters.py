@@ -1,0 +1,100 @@
+"""Query parameters of document 002. Every parameter is validated: a value that does not
+parse is a 400 with the parameter's name, never silently ignored."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import QuerySet
+from rest_framework.exceptions import ValidationError
+
+from tessera.core.accounts.models import User
+from tessera.core.crm.models import Customer
+from tessera.core.servicedesk import selectors as sd
+from tessera.core.tickets.selectors import ticket_search
+
+BOOL_CHOICES = [(v, v) for v in ("true", "false", "True", "False", "1", "0")]
+
+
+def _as_bool(value: str) -> bool:
+    return value.lower() in ("true", "1")
+
+
+class StrictBooleanFilter(django_filters.TypedChoiceFilter):
+    """``true``/``false`` (or 1/0); anything else is a 400, not "no filter"."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("choices", BOOL_CHOICES)
+        kwargs.setdefault("coerce", _as_bool)
+        super().__init__(*args, **kwargs)
+
+
+class IntegerFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+class TicketFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(
+        field_name="state__key", choices=[(s, s) for s in sd.STATUSES]
+    )
+    priority = django_filters.ChoiceFilter(
+        choices=[(p, p) for p in sd.PRIORITIES.values()], method="filter_priority"
+    )
+    category = django_filters.CharFilter(method="filter_category")
+    customer = django_filters.ModelChoiceFilter(queryset=Customer.objects.all())
+    assigned_to = django_filters.ModelChoiceFilter(
+        queryset=User.objects.all(), method="filter_assigned_to"
+    )
+    my_tickets = StrictBooleanFilter(method="filter_my_tickets")
+    unassigned = StrictBooleanFilter(method="filter_unassigned")
+    overdue = StrictBooleanFilter(method="filter_overdue")
+    created_after = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__gte", input_formats=["%Y-%m-%d"]
+    )
+    created_before = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__lte", input_formats=["%Y-%m-%d"]
+    )
+    search = django_filters.CharFilter(method="filter_search")
+
+    def filter_priority(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return qs.filter(priority={v: k for k, v in sd.PRIORITIES.items()}[value])
+
+    def filter_category(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        slugs = set(sd.categories_for(self.request.user).values_list("slug", flat=True))
+        if value not in slugs:
+            raise ValidationError(
+                {"category": [f"Select a valid choice. {value} is not one of the categories."]}
+            )
+        return qs.filter(category__slug=value)
+
+    def filter_assigned_to(self, qs: QuerySet, name: str, value: User) -> QuerySet:
+        return qs.filter(sd.assigned_to_q(value.pk))
+
+    def filter_my_tickets(self, qs: QuerySet, name: str, value: bool) -> QuerySet:
+        q = sd.assigned_to_q(self.request.user.pk)
+        return qs.filter(q) if value else qs.exclude(q)
+
+    def filter_unassigned(self, qs: QuerySet, name: str, value: bool) -> QuerySet:
+        q = sd.unassigned_q()
+        return qs.filter(q) if value else qs.exclude(q)
+
+    def filter_overdue(self, qs: QuerySet, name: str, value: bool) -> QuerySet:
+        q = sd.overdue_q()
+        return qs.filter(q) if value else qs.exclude(q)
+
+    def filter_search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return ticket_search(qs, value)
+
+
+class CommentFilter(django_filters.FilterSet):
+    ticket = IntegerFilter(field_name="ticket_id")
+    is_internal = StrictBooleanFilter(field_name="is_internal")
+
+
+class AttachmentFilter(django_filters.FilterSet):
+    ticket = IntegerFilter(field_name="ticket_id")
+
+
+class HistoryFilter(django_filters.FilterSet):
+    ticket = IntegerFilter(field_name="ticket_id")
+    action = django_filters.ChoiceFilter(choices=[(a, a) for a in sd.HISTORY_ACTIONS])

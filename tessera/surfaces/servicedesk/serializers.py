@@ -1,0 +1,300 @@
+"""Document 002's shapes. Input serializers validate and translate names (priority names,
+category slugs, comma-separated tags); output serializers read prefetched relations only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from rest_framework import serializers
+
+from tessera.core.accounts.models import User
+from tessera.core.audit.models import Event
+from tessera.core.crm.models import Customer
+from tessera.core.servicedesk import selectors as sd
+from tessera.core.tickets.models import Attachment, Comment, Ticket
+
+PRIORITY_CHOICES = list(sd.PRIORITIES.values())
+PRIORITY_VALUES = {name: value for value, name in sd.PRIORITIES.items()}
+
+
+def _user_name(user: User | None) -> str | None:
+    return user.full_name if user is not None else None
+
+
+class UserBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    email = serializers.EmailField()
+    first_name = serializers.CharField()
+    last_name = serializers.CharField()
+    full_name = serializers.CharField()
+
+
+class CustomerSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(max_length=200)
+
+    class Meta:
+        model = Customer
+        fields = ["id", "name", "email", "phone", "company", "created_at", "updated_at"]
+        read_only_fields = ["id", "created_at", "updated_at"]
+
+
+# ---- comments, attachments, history ----------------------------------------------------
+
+
+class CommentSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    ticket = serializers.IntegerField(source="ticket_id", read_only=True)
+    author = serializers.IntegerField(source="author_id", read_only=True, allow_null=True)
+    author_name = serializers.SerializerMethodField()
+    content = serializers.CharField(source="body", read_only=True)
+    is_internal = serializers.BooleanField(read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+    updated_at = serializers.DateTimeField(read_only=True)
+
+    def get_author_name(self, obj: Comment) -> str | None:
+        return _user_name(obj.author)
+
+
+class CommentInputSerializer(serializers.Serializer):
+    content = serializers.CharField(max_length=20000, trim_whitespace=False)
+    is_internal = serializers.BooleanField(default=False)
+
+
+class CommentCreateSerializer(CommentInputSerializer):
+    ticket = serializers.IntegerField(min_value=1)
+
+
+class AttachmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    ticket = serializers.IntegerField(source="ticket_id", read_only=True)
+    file = serializers.SerializerMethodField()
+    filename = serializers.CharField(read_only=True)
+    file_size = serializers.IntegerField(read_only=True)
+    content_type = serializers.CharField(read_only=True)
+    description = serializers.CharField(read_only=True)
+    uploaded_by = serializers.IntegerField(source="uploaded_by_id", read_only=True, allow_null=True)
+    uploaded_by_name = serializers.SerializerMethodField()
+    uploaded_at = serializers.DateTimeField(read_only=True)
+
+    def get_file(self, obj: Attachment) -> str:
+        url = reverse("servicedesk-attachment-download", kwargs={"pk": obj.pk})
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None else url
+
+    def get_uploaded_by_name(self, obj: Attachment) -> str | None:
+        return _user_name(obj.uploaded_by)
+
+
+class AttachmentInputSerializer(serializers.Serializer):
+    file = serializers.FileField(allow_empty_file=True, use_url=False)
+    description = serializers.CharField(
+        max_length=500, required=False, allow_blank=True, default=""
+    )
+
+
+class AttachmentCreateSerializer(AttachmentInputSerializer):
+    ticket = serializers.IntegerField(min_value=1)
+
+
+HISTORY_FIELD_NAMES = {"title": "subject"}
+
+
+def _history_value(field: str, value: str) -> str:
+    """Core values in this document's vocabulary: priorities by name."""
+    if field == "priority" and value.isdigit():
+        return sd.PRIORITIES.get(int(value), value)
+    return value
+
+
+class HistorySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    ticket = serializers.IntegerField(source="ticket_id", allow_null=True)
+    ticket_number = serializers.CharField(source="ticket_ref")
+    user = serializers.IntegerField(source="actor_id", allow_null=True)
+    user_name = serializers.SerializerMethodField()
+    action = serializers.CharField()
+    field_name = serializers.SerializerMethodField()
+    old_value = serializers.SerializerMethodField()
+    new_value = serializers.SerializerMethodField()
+    timestamp = serializers.DateTimeField(source="created_at")
+
+    def get_field_name(self, obj: Event) -> str:
+        return HISTORY_FIELD_NAMES.get(obj.field, obj.field)
+
+    def get_old_value(self, obj: Event) -> str:
+        return _history_value(obj.field, obj.old_value)
+
+    def get_new_value(self, obj: Event) -> str:
+        return _history_value(obj.field, obj.new_value)
+
+    def get_user_name(self, obj: Event) -> str | None:
+        return _user_name(obj.actor)
+
+
+# ---- tickets ---------------------------------------------------------------------------
+
+
+class TicketSerializer(serializers.Serializer):
+    """One ticket as lists show it; every value comes from the prefetched page."""
+
+    id = serializers.IntegerField()
+    ticket_number = serializers.CharField(source="display_number")
+    subject = serializers.CharField(source="title")
+    description = serializers.CharField()
+    status = serializers.CharField(source="state.key")
+    status_display = serializers.CharField(source="state.name")
+    priority = serializers.SerializerMethodField()
+    priority_display = serializers.SerializerMethodField()
+    category = serializers.SerializerMethodField()
+    category_name = serializers.SerializerMethodField()
+    customer = serializers.IntegerField(source="customer_id", allow_null=True)
+    customer_name = serializers.SerializerMethodField()
+    assigned_to = serializers.SerializerMethodField()
+    assigned_to_name = serializers.SerializerMethodField()
+    created_by = serializers.IntegerField(source="created_by_id", allow_null=True)
+    created_by_name = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    resolved_at = serializers.DateTimeField()
+    closed_at = serializers.DateTimeField()
+    first_response_at = serializers.DateTimeField()
+    due_date = serializers.DateTimeField()
+    estimated_hours = serializers.DecimalField(
+        max_digits=8, decimal_places=2, coerce_to_string=False
+    )
+    actual_hours = serializers.DecimalField(max_digits=8, decimal_places=2, coerce_to_string=False)
+    tags = serializers.SerializerMethodField()
+    is_overdue = serializers.SerializerMethodField()
+    response_time_hours = serializers.SerializerMethodField()
+    resolution_time_hours = serializers.SerializerMethodField()
+    project = serializers.IntegerField(source="project_id")
+
+    def _metrics(self, obj: Ticket) -> dict[str, Any]:
+        cached = getattr(obj, "_sd_metrics", None)
+        if cached is None:
+            cached = obj._sd_metrics = sd.ticket_metrics(obj)
+        return cached
+
+    def get_priority(self, obj: Ticket) -> str:
+        return sd.PRIORITIES.get(obj.priority, str(obj.priority))
+
+    def get_priority_display(self, obj: Ticket) -> str:
+        return obj.project.blueprint.priority_label(obj.priority)
+
+    def get_category(self, obj: Ticket) -> str | None:
+        return obj.category.slug if obj.category else None
+
+    def get_category_name(self, obj: Ticket) -> str | None:
+        return obj.category.name if obj.category else None
+
+    def get_customer_name(self, obj: Ticket) -> str | None:
+        return obj.customer.name if obj.customer else None
+
+    def get_assigned_to(self, obj: Ticket) -> int | None:
+        user = sd.assigned_user(obj)
+        return user.pk if user else None
+
+    def get_assigned_to_name(self, obj: Ticket) -> str | None:
+        return _user_name(sd.assigned_user(obj))
+
+    def get_created_by_name(self, obj: Ticket) -> str | None:
+        return _user_name(obj.created_by)
+
+    def get_tags(self, obj: Ticket) -> str:
+        return sd.tags_text(obj)
+
+    def get_is_overdue(self, obj: Ticket) -> bool:
+        return self._metrics(obj)["is_overdue"]
+
+    def get_response_time_hours(self, obj: Ticket) -> float | None:
+        return self._metrics(obj)["response_time_hours"]
+
+    def get_resolution_time_hours(self, obj: Ticket) -> float | None:
+        return self._metrics(obj)["resolution_time_hours"]
+
+
+class TicketDetailSerializer(TicketSerializer):
+    """The detail adds the related customer and users, comments, attachments, history and
+    the metrics block."""
+
+    customer_details = serializers.SerializerMethodField()
+    assigned_to_details = serializers.SerializerMethodField()
+    created_by_details = serializers.SerializerMethodField()
+    comments = serializers.SerializerMethodField()
+    attachments = serializers.SerializerMethodField()
+    history = serializers.SerializerMethodField()
+    metrics = serializers.SerializerMethodField()
+
+    def get_customer_details(self, obj: Ticket) -> dict | None:
+        return CustomerSerializer(obj.customer).data if obj.customer else None
+
+    def get_assigned_to_details(self, obj: Ticket) -> dict | None:
+        user = sd.assigned_user(obj)
+        return UserBriefSerializer(user).data if user else None
+
+    def get_created_by_details(self, obj: Ticket) -> dict | None:
+        return UserBriefSerializer(obj.created_by).data if obj.created_by else None
+
+    def get_comments(self, obj: Ticket) -> list[dict]:
+        show_internal = self.context.get("show_internal", True)
+        rows = [c for c in obj.comments.all() if show_internal or not c.is_internal]
+        return CommentSerializer(rows, many=True).data
+
+    def get_attachments(self, obj: Ticket) -> list[dict]:
+        return AttachmentSerializer(obj.attachments.all(), many=True, context=self.context).data
+
+    def get_history(self, obj: Ticket) -> list[dict]:
+        return HistorySerializer(obj.events.all(), many=True).data
+
+    def get_metrics(self, obj: Ticket) -> dict[str, Any]:
+        return self._metrics(obj)
+
+
+class TicketInputSerializer(serializers.Serializer):
+    """Create, PUT and PATCH. ``subject`` is required on create and PUT."""
+
+    subject = serializers.CharField(max_length=255)
+    description = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    status = serializers.ChoiceField(choices=sd.STATUSES, required=False)
+    priority = serializers.ChoiceField(choices=PRIORITY_CHOICES, required=False)
+    category = serializers.CharField(
+        required=False, allow_null=True, allow_blank=True, max_length=60
+    )
+    customer = serializers.PrimaryKeyRelatedField(
+        queryset=Customer.objects.all(), required=False, allow_null=True
+    )
+    assigned_to = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), required=False, allow_null=True
+    )
+    due_date = serializers.DateTimeField(required=False, allow_null=True)
+    estimated_hours = serializers.DecimalField(
+        max_digits=8, decimal_places=2, min_value=0, required=False, allow_null=True
+    )
+    actual_hours = serializers.DecimalField(
+        max_digits=8, decimal_places=2, min_value=0, required=False, allow_null=True
+    )
+    tags = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    project = serializers.IntegerField(required=False, min_value=1)
+
+
+class AssignSerializer(serializers.Serializer):
+    user_id = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), allow_null=True
+    )
+
+
+class StatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=sd.STATUSES)
+
+
+class BulkSerializer(serializers.Serializer):
+    ticket_ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), min_length=1, max_length=500
+    )
+    status = serializers.ChoiceField(choices=sd.STATUSES, required=False)
+    priority = serializers.ChoiceField(choices=PRIORITY_CHOICES, required=False)
+    assigned_to = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), required=False, allow_null=True
+    )

@@ -1,0 +1,384 @@
+"""Document 002 over the core: views validate input, call ``tessera.core.servicedesk`` and
+``tessera.core.tickets`` services, and render with the output serializers."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from typing import Any
+
+import django_filters
+from django.db.models import QuerySet
+from django.http import FileResponse, StreamingHttpResponse
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from tessera.core.common.errors import Forbidden, NotFound
+from tessera.core.crm import selectors as crm_selectors
+from tessera.core.crm import services as crm_services
+from tessera.core.projects.models import Project
+from tessera.core.servicedesk import selectors as sd
+from tessera.core.servicedesk import services as sd_services
+from tessera.core.tickets import policy
+from tessera.core.tickets.models import Ticket
+from tessera.core.tickets.selectors import access_ticket
+from tessera.core.tickets.services import attachment_add, ticket_delete
+
+from . import filters as f
+from . import serializers as s
+
+
+def load_ticket(request: Request, pk: Any, *, detail: bool = True) -> Ticket:
+    """The one loader: a ticket of a service-desk project the caller may see, or 404."""
+    return access_ticket(
+        actor=request.user,
+        ticket_id=pk,
+        template=sd.TEMPLATE,
+        queryset=sd.with_relations(Ticket.objects.all(), detail=detail),
+    )
+
+
+def ticket_for_body(request: Request, pk: int) -> Ticket:
+    """A ``ticket`` named in a request body: an unknown or hidden one is a field error."""
+    try:
+        return load_ticket(request, pk, detail=False)
+    except NotFound:
+        raise ValidationError({"ticket": [f'Invalid pk "{pk}" - object does not exist.']})
+
+
+class TicketViewSet(viewsets.GenericViewSet):
+    """``/api/ticketing/tickets/`` with its actions and named lists."""
+
+    serializer_class = s.TicketSerializer
+    filterset_class = f.TicketFilter
+    queryset = Ticket.objects.none()
+
+    def get_queryset(self) -> QuerySet[Ticket]:
+        return sd.tickets_for(self.request.user)
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "request": self.request}
+
+    def _page(self, qs: QuerySet[Ticket]) -> Response:
+        page = self.paginate_queryset(sd.with_relations(qs))
+        return self.get_paginated_response(s.TicketSerializer(page, many=True).data)
+
+    def _detail(self, request: Request, pk: Any, code: int = status.HTTP_200_OK) -> Response:
+        ticket = load_ticket(request, pk)
+        context = {
+            **self.get_serializer_context(),
+            "show_internal": policy.can_see_internal(request.user, ticket),
+        }
+        return Response(s.TicketDetailSerializer(ticket, context=context).data, status=code)
+
+    # ---- CRUD ----------------------------------------------------------------------
+
+    def list(self, request: Request) -> Response:
+        return self._page(self.filter_queryset(self.get_queryset()))
+
+    def retrieve(self, request: Request, pk: Any = None) -> Response:
+        return self._detail(request, pk)
+
+    def create(self, request: Request) -> Response:
+        projects = sd.servicedesk_projects(request.user, "add_ticket")
+        if not projects:
+            raise Forbidden("You do not have permission to perform this action.")
+        data = self._validated(request, partial=False)
+        project = self._project(projects, data.get("project"))
+        ticket = sd_services.sd_ticket_create(
+            actor=request.user,
+            project=project,
+            subject=data["subject"],
+            description=data.get("description", ""),
+            priority=s.PRIORITY_VALUES[data["priority"]] if data.get("priority") else None,
+            category=self._category(project, data.get("category")),
+            customer=data.get("customer"),
+            assigned_to=data.get("assigned_to"),
+            due_date=data.get("due_date"),
+            estimated_hours=data.get("estimated_hours"),
+            actual_hours=data.get("actual_hours"),
+            tags=data.get("tags"),
+        )
+        return self._detail(request, ticket.pk, status.HTTP_201_CREATED)
+
+    def update(self, request: Request, pk: Any = None) -> Response:
+        return self._update(request, pk, partial=False)
+
+    def partial_update(self, request: Request, pk: Any = None) -> Response:
+        return self._update(request, pk, partial=True)
+
+    def destroy(self, request: Request, pk: Any = None) -> Response:
+        ticket = load_ticket(request, pk, detail=False)
+        ticket_delete(actor=request.user, ticket=ticket)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def _validated(self, request: Request, *, partial: bool) -> dict[str, Any]:
+        serializer = s.TicketInputSerializer(data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def _project(self, projects: list[Project], wanted: int | None) -> Project:
+        if wanted is None:
+            return projects[0]
+        for project in projects:
+            if project.pk == wanted:
+                return project
+        raise ValidationError({"project": [f'Invalid pk "{wanted}" - object does not exist.']})
+
+    def _category(self, project: Project, slug: str | None):
+        if not slug:
+            return None
+        category = sd.category_for_project(project, slug)
+        if category is None:
+            raise ValidationError({"category": [f'"{slug}" is not a valid category.']})
+        return category
+
+    def _update(self, request: Request, pk: Any, *, partial: bool) -> Response:
+        ticket = load_ticket(request, pk, detail=False)
+        data = self._validated(request, partial=partial)
+        if "project" in data and data["project"] != ticket.project_id:
+            raise ValidationError({"project": ["A ticket cannot move to another project."]})
+        changes: dict[str, Any] = {}
+        if "subject" in data:
+            changes["title"] = data["subject"]
+        for name in ("description", "customer", "due_date", "estimated_hours", "actual_hours"):
+            if name in data:
+                changes[name] = data[name]
+        if "priority" in data:
+            changes["priority"] = s.PRIORITY_VALUES[data["priority"]]
+        if "category" in data:
+            changes["category"] = self._category(ticket.project, data["category"])
+        sd_services.sd_ticket_update(
+            actor=request.user,
+            ticket=ticket,
+            changes=changes,
+            status=data.get("status"),
+            assigned_to=data["assigned_to"] if "assigned_to" in data else sd_services.UNSET,
+            tags=data["tags"] if "tags" in data else sd_services.UNSET,
+        )
+        return self._detail(request, ticket.pk)
+
+    # ---- actions -------------------------------------------------------------------
+
+    @action(detail=True, methods=["post"])
+    def assign(self, request: Request, pk: Any = None) -> Response:
+        ticket = load_ticket(request, pk, detail=False)
+        serializer = s.AssignSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        sd_services.sd_ticket_assign(
+            actor=request.user, ticket=ticket, user=serializer.validated_data["user_id"]
+        )
+        return self._detail(request, ticket.pk)
+
+    @action(detail=True, methods=["post"])
+    def change_status(self, request: Request, pk: Any = None) -> Response:
+        ticket = load_ticket(request, pk, detail=False)
+        serializer = s.StatusSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        sd_services.sd_ticket_change_status(
+            actor=request.user, ticket=ticket, status=serializer.validated_data["status"]
+        )
+        return self._detail(request, ticket.pk)
+
+    @action(detail=True, methods=["post"])
+    def add_comment(self, request: Request, pk: Any = None) -> Response:
+        ticket = load_ticket(request, pk, detail=False)
+        serializer = s.CommentInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        comment = sd_services.sd_comment_add(
+            actor=request.user,
+            ticket=ticket,
+            content=serializer.validated_data["content"],
+            is_internal=serializer.validated_data["is_internal"],
+        )
+        return Response(s.CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+
+    @action(
+        detail=True,
+        methods=["post"],
+        parser_classes=[MultiPartParser, FormParser],
+    )
+    def add_attachment(self, request: Request, pk: Any = None) -> Response:
+        ticket = load_ticket(request, pk, detail=False)
+        serializer = s.AttachmentInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        attachment = attachment_add(
+            actor=request.user,
+            ticket=ticket,
+            upload=serializer.validated_data["file"],
+            description=serializer.validated_data.get("description", ""),
+        )
+        return Response(
+            s.AttachmentSerializer(attachment, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    # ---- named lists, statistics, bulk, export --------------------------------------
+
+    @action(detail=False, methods=["get"])
+    def my_tickets(self, request: Request) -> Response:
+        qs = self.filter_queryset(self.get_queryset()).filter(sd.assigned_to_q(request.user.pk))
+        return self._page(qs)
+
+    @action(detail=False, methods=["get"])
+    def unassigned(self, request: Request) -> Response:
+        return self._page(self.filter_queryset(self.get_queryset()).filter(sd.unassigned_q()))
+
+    @action(detail=False, methods=["get"])
+    def overdue(self, request: Request) -> Response:
+        return self._page(self.filter_queryset(self.get_queryset()).filter(sd.overdue_q()))
+
+    @action(detail=False, methods=["get"])
+    def statistics(self, request: Request) -> Response:
+        qs = self.filter_queryset(self.get_queryset())
+        return Response(sd.ticket_statistics(actor=request.user, qs=qs))
+
+    @action(detail=False, methods=["post"])
+    def bulk(self, request: Request) -> Response:
+        serializer = s.BulkSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        ids = list(dict.fromkeys(data["ticket_ids"]))
+        found = {t.pk: t for t in sd.with_relations(self.get_queryset()).filter(pk__in=ids)}
+        missing = [pk for pk in ids if pk not in found]
+        if missing:
+            raise ValidationError(
+                {"ticket_ids": [f"Ticket {pk} does not exist." for pk in missing]}
+            )
+        changed = sd_services.sd_tickets_bulk_update(
+            actor=request.user,
+            tickets_=[found[pk] for pk in ids],
+            status=data.get("status"),
+            priority=s.PRIORITY_VALUES[data["priority"]] if data.get("priority") else None,
+            assigned_to=data["assigned_to"] if "assigned_to" in data else sd_services.UNSET,
+        )
+        qs = sd.with_relations(Ticket.objects.filter(pk__in=[t.pk for t in changed]))
+        return Response(
+            {"updated": len(changed), "results": s.TicketSerializer(qs, many=True).data}
+        )
+
+    @action(detail=False, methods=["get"])
+    def export(self, request: Request) -> StreamingHttpResponse:
+        qs = self.filter_queryset(self.get_queryset())
+        response = StreamingHttpResponse(
+            _csv_stream(sd.ticket_csv_rows(qs)), content_type="text/csv"
+        )
+        response["Content-Disposition"] = 'attachment; filename="tickets.csv"'
+        return response
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_stream(rows: Iterator[list[str]]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    for row in rows:
+        yield writer.writerow(row)
+
+
+class CommentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = s.CommentSerializer
+    filterset_class = f.CommentFilter
+
+    def get_queryset(self):
+        return sd.comments_for(self.request.user)
+
+    def create(self, request: Request) -> Response:
+        serializer = s.CommentCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        ticket = ticket_for_body(request, data["ticket"])
+        comment = sd_services.sd_comment_add(
+            actor=request.user,
+            ticket=ticket,
+            content=data["content"],
+            is_internal=data["is_internal"],
+        )
+        return Response(s.CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+
+
+class AttachmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = s.AttachmentSerializer
+    filterset_class = f.AttachmentFilter
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    def get_queryset(self):
+        return sd.attachments_for(self.request.user)
+
+    def create(self, request: Request) -> Response:
+        serializer = s.AttachmentCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        ticket = ticket_for_body(request, data["ticket"])
+        attachment = attachment_add(
+            actor=request.user,
+            ticket=ticket,
+            upload=data["file"],
+            description=data.get("description", ""),
+        )
+        return Response(
+            s.AttachmentSerializer(attachment, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @action(detail=True, methods=["get"], url_name="download")
+    def download(self, request: Request, pk: Any = None) -> FileResponse:
+        attachment = self.get_object()
+        return FileResponse(
+            attachment.file.open("rb"),
+            as_attachment=True,
+            filename=attachment.filename,
+            content_type=attachment.content_type or "application/octet-stream",
+        )
+
+
+class HistoryViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.HistorySerializer
+    filterset_class = f.HistoryFilter
+
+    def get_queryset(self):
+        return sd.history_for(self.request.user)
+
+
+class CustomerFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(method="filter_search")
+
+    def filter_search(self, qs, name: str, value: str):
+        return crm_selectors.customer_search(qs, value)
+
+
+class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = s.CustomerSerializer
+    filterset_class = CustomerFilter
+
+    def get_queryset(self):
+        return crm_selectors.customers_visible_to(self.request.user).order_by("name", "id")
+
+    def create(self, request: Request) -> Response:
+        if not crm_selectors.may_manage_customers(request.user):
+            raise Forbidden("You do not have permission to perform this action.")
+        serializer = s.CustomerSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        customer = crm_services.customer_create(actor=request.user, **serializer.validated_data)
+        return Response(s.CustomerSerializer(customer).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request: Request, pk: Any = None) -> Response:
+        return self._update(request, pk, partial=False)
+
+    def partial_update(self, request: Request, pk: Any = None) -> Response:
+        return self._update(request, pk, partial=True)
+
+    def _update(self, request: Request, pk: Any, *, partial: bool) -> Response:
+        customer = crm_selectors.access_customer(actor=request.user, customer_id=pk)
+        serializer = s.CustomerSerializer(customer, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        customer = crm_services.customer_update(
+            actor=request.user, customer=customer, changes=dict(serializer.validated_data)
+        )
+        return Response(s.CustomerSerializer(customer).data)

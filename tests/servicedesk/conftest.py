@@ -1,0 +1,68 @@
+"""Fixtures of the service desk: one project from the blueprint, agents, an outsider,
+shared categories and CRM customers."""
+
+from __future__ import annotations
+
+import pytest
+
+from tessera.core.crm.models import Customer
+from tessera.core.tickets.models import Category
+
+BASE = "/api/ticketing"
+
+
+@pytest.fixture
+def project(make_project):
+    return make_project("servicedesk", "SD")
+
+
+@pytest.fixture
+def agent(project, member):
+    return member(project, "agent", "agent1", first_name="Anna", last_name="Agent")
+
+
+@pytest.fixture
+def agent2(project, member):
+    return member(project, "agent", "agent2")
+
+
+@pytest.fixture
+def outsider(make_user):
+    return make_user("outsider")
+
+
+@pytest.fixture
+def categories(db):
+    names = [
+        ("technical", "Technical"),
+        ("billing", "Billing"),
+        ("product", "Product Inquiry"),
+        ("feature", "Feature Request"),
+        ("bug", "Bug Report"),
+    ]
+    return {slug: Category.objects.create(slug=slug, name=name) for slug, name in names}
+
+
+@pytest.fixture
+def customer(db):
+    return Customer.objects.create(
+        name="Acme", email="it@acme.example", phone="+1 555", company="Acme Corp"
+    )
+
+
+@pytest.fixture
+def client(api, agent):
+    return api(agent)
+
+
+@pytest.fixture
+def create(client, categories, customer):
+    """``create(**fields)`` → the created ticket's JSON (asserts 201)."""
+
+    def make(**fields):
+        body = {"subject": "Cannot login", "description": "after reset", **fields}
+        r = client.post(f"{BASE}/tickets/", body, format="json")
+        assert r.status_code == 201, r.content
+        return r.json()
+
+    return make
