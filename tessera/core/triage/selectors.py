@@ -1,0 +1,126 @@
+"""Support-desk reads (document 001): the actor's role, ticket lists, one ticket, steps."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db.models import Prefetch, QuerySet
+
+from tessera.core.common.errors import Forbidden, NotFound
+from tessera.core.projects import permissions
+from tessera.core.projects.blueprints.support import SUPPORT
+from tessera.core.tickets import policy
+from tessera.core.tickets.models import Ticket, TicketAssignment
+
+from .models import TriageStep
+
+TEMPLATE = "support"
+ROLE_ORDER = ["user", "moderator", "admin"]
+
+
+def support_role(actor) -> str:
+    """The actor's highest role over the support projects ('user' when none)."""
+    if actor.is_superuser:
+        return "admin"
+    support_ids = set(_support_project_ids(actor))
+    best = "user"
+    for pid, access in permissions.memberships(actor).items():
+        if pid in support_ids and access.role in ROLE_ORDER:
+            if ROLE_ORDER.index(access.role) > ROLE_ORDER.index(best):
+                best = access.role
+    return best
+
+
+def _support_project_ids(actor) -> list[int]:
+    cached = getattr(actor, "_tessera_support_ids", None)
+    if cached is None:
+        from tessera.core.projects.models import Project
+
+        member_ids = list(permissions.memberships(actor))
+        cached = (
+            list(
+                Project.objects.filter(pk__in=member_ids, template=TEMPLATE).values_list(
+                    "pk", flat=True
+                )
+            )
+            if member_ids
+            else []
+        )
+        actor._tessera_support_ids = cached
+    return cached
+
+
+def can_view_all(actor) -> bool:
+    """Moderators and admins: ``view_all_tickets`` in some support project."""
+    ids = permissions.projects_with_perm(actor, "view_all_tickets", template=TEMPLATE)
+    return ids is None or bool(ids)
+
+
+def can_moderate(actor) -> bool:
+    ids = permissions.projects_with_perm(actor, "modify_ticket", template=TEMPLATE)
+    return ids is None or bool(ids)
+
+
+def can_delete_any(actor) -> bool:
+    ids = permissions.projects_with_perm(actor, "delete_ticket", template=TEMPLATE)
+    return ids is None or bool(ids)
+
+
+def _with_relations(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    """Everything a page of tickets shows, in a fixed number of queries."""
+    return qs.select_related("project", "state", "created_by", "triage").prefetch_related(
+        Prefetch(
+            "assignments",
+            queryset=TicketAssignment.objects.select_related("user").order_by("assigned_at", "id"),
+        )
+    )
+
+
+def support_tickets(
+    *,
+    actor,
+    scope: str,
+    status: str | None = None,
+    priority: str | None = None,
+    assigned_to: uuid.UUID | None = None,
+) -> QuerySet[Ticket]:
+    """``scope='own'``: tickets the actor created; ``scope='all'``: every ticket of the
+    support projects where the actor views all tickets. Newest first."""
+    qs = Ticket.objects.filter(project__template=TEMPLATE)
+    if scope == "own":
+        qs = qs.filter(created_by_id=actor.pk)
+    else:
+        ids = permissions.projects_with_perm(actor, "view_all_tickets", template=TEMPLATE)
+        if ids is not None:
+            qs = qs.filter(project_id__in=ids)
+    if status:
+        qs = qs.filter(state__key=status)
+    if priority:
+        qs = qs.filter(priority=SUPPORT.priority_value(priority))
+    if assigned_to is not None:
+        qs = qs.filter(
+            pk__in=TicketAssignment.objects.filter(user__public_id=assigned_to).values("ticket_id")
+        )
+    return _with_relations(qs.order_by("-created_at", "-id"))
+
+
+def support_ticket_get(*, actor, ticket_id: str) -> Ticket:
+    """The ticket by public UUID: ``NotFound`` when no support ticket has it (or the id is
+    not a UUID), ``Forbidden`` when it exists but the actor may not see it — document 001
+    answers 403 there, not 404."""
+    try:
+        public_id = uuid.UUID(str(ticket_id))
+    except (TypeError, ValueError):
+        raise NotFound("Ticket not found")
+    ticket = _with_relations(
+        Ticket.objects.filter(project__template=TEMPLATE, public_id=public_id)
+    ).first()
+    if ticket is None:
+        raise NotFound("Ticket not found")
+    if not policy.can_view(actor, ticket):
+        raise Forbidden("Forbidden - cannot access this ticket")
+    return ticket
+
+
+def pipeline_steps(*, ticket: Ticket) -> list[TriageStep]:
+    return list(TriageStep.objects.filter(ticket=ticket).order_by("order"))
