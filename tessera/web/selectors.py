@@ -1,0 +1,389 @@
+"""Reads for the web pages. Every page loads its rows in a fixed number of queries.
+
+Visibility always starts from ``tickets_visible_to`` / ``access_ticket``; nothing here decides
+who may do what (that is ``tessera.core.projects.permissions`` and ``tickets.policy``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models.functions import TruncDate
+
+from tessera.core.audit.models import Event
+from tessera.core.common import clock
+from tessera.core.organizations.models import Company
+from tessera.core.projects import permissions
+from tessera.core.projects.models import Membership, Project, StateCategory, WorkflowState
+from tessera.core.projects.selectors import projects_visible_to
+from tessera.core.tickets import policy
+from tessera.core.tickets.models import Attachment, Comment, Ticket, TicketAssignment
+from tessera.core.tickets.selectors import access_ticket, ticket_search, tickets_visible_to
+
+from .models import SavedView
+
+SORTS = {
+    "-created": ("-created_at", "-id"),
+    "created": ("created_at", "id"),
+    "-updated": ("-updated_at", "-id"),
+    "-priority": ("-priority", "-created_at", "-id"),
+    "priority": ("priority", "-created_at", "-id"),
+    "title": ("title", "id"),
+    "number": ("project_id", "number"),
+}
+SORT_LABELS = {
+    "-created": "Newest first",
+    "created": "Oldest first",
+    "-updated": "Recently updated",
+    "-priority": "Priority, highest first",
+    "priority": "Priority, lowest first",
+    "title": "Title A–Z",
+    "number": "Number",
+}
+OPEN_CATEGORIES = (StateCategory.OPEN, StateCategory.ACTIVE)
+
+
+def is_agent(actor) -> bool:
+    """Agents see whole projects; everyone else (requesters) uses the customer portal."""
+    if actor.is_superuser:
+        return True
+    return any("view_all_tickets" in a.permissions for a in permissions.memberships(actor).values())
+
+
+def has_workshop(actor) -> bool:
+    """Whether the actor is a member of any workshop project (the shop floor link)."""
+    return projects_visible_to(actor, template="workshop").exists()
+
+
+def with_rows(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    """What a ticket row shows, loaded in three queries whatever the number of rows."""
+    return qs.select_related("project", "state", "created_by", "company").prefetch_related(
+        Prefetch("assignments", queryset=TicketAssignment.objects.select_related("user")),
+        "tags",
+    )
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@dataclass
+class TicketFilter:
+    project: int | None = None
+    state: str = ""
+    priority: int | None = None
+    assignee: str = ""
+    q: str = ""
+    sort: str = "-created"
+
+    @classmethod
+    def from_params(cls, params) -> TicketFilter:
+        sort = params.get("sort", "-created")
+        assignee = params.get("assignee", "")
+        if assignee not in ("", "me", "none") and _int(assignee) is None:
+            assignee = ""
+        return cls(
+            project=_int(params.get("project")),
+            state=(params.get("state") or "").strip()[:40],
+            priority=_int(params.get("priority")),
+            assignee=assignee,
+            q=(params.get("q") or "").strip()[:200],
+            sort=sort if sort in SORTS else "-created",
+        )
+
+
+def workspace_tickets(*, actor, flt: TicketFilter) -> QuerySet[Ticket]:
+    qs = tickets_visible_to(actor)
+    if flt.project is not None:
+        qs = qs.filter(project_id=flt.project)
+    if flt.state == "open":
+        qs = qs.filter(state__category__in=OPEN_CATEGORIES)
+    elif flt.state:
+        qs = qs.filter(state__key=flt.state)
+    if flt.priority is not None:
+        qs = qs.filter(priority=flt.priority)
+    if flt.assignee == "me":
+        qs = qs.filter(pk__in=TicketAssignment.objects.filter(user_id=actor.pk).values("ticket_id"))
+    elif flt.assignee == "none":
+        qs = qs.exclude(pk__in=TicketAssignment.objects.values("ticket_id"))
+    elif flt.assignee:
+        qs = qs.filter(
+            pk__in=TicketAssignment.objects.filter(user_id=int(flt.assignee)).values("ticket_id")
+        )
+    qs = ticket_search(qs, flt.q)
+    return with_rows(qs.order_by(*SORTS[flt.sort]))
+
+
+def filter_choices(*, actor) -> dict:
+    """Projects, state keys and priorities the filter form offers (two queries)."""
+    projects = list(projects_visible_to(actor).order_by("key"))
+    states = (
+        WorkflowState.objects.filter(project__in=[p.pk for p in projects])
+        .values_list("key", "name")
+        .order_by("key")
+    )
+    seen: dict[str, str] = {}
+    for key, name in states:
+        seen.setdefault(key, name)
+    priorities: dict[int, str] = {}
+    for p in projects:
+        for value, (_k, label) in p.blueprint.priorities.items():
+            priorities.setdefault(value, label)
+    return {
+        "projects": projects,
+        "states": sorted(seen.items()),
+        "priorities": sorted(priorities.items()),
+        "sorts": list(SORT_LABELS.items()),
+    }
+
+
+def companies_of(actor) -> list[Company]:
+    return list(Company.objects.filter(users=actor))
+
+
+def saved_views_of(actor) -> list[SavedView]:
+    return list(SavedView.objects.filter(user=actor))
+
+
+# --- one ticket -------------------------------------------------------------------------
+
+
+def ticket_for_page(*, actor, ticket_id) -> Ticket:
+    """The ticket (or one NotFound) with what its page shows preloaded."""
+    qs = Ticket.objects.select_related("project", "state", "created_by", "company", "column")
+    return access_ticket(actor=actor, ticket_id=ticket_id, queryset=qs)
+
+
+@dataclass
+class TicketPage:
+    ticket: Ticket
+    comments: list[Comment]
+    attachments: list[Attachment]
+    assignees: list
+    tags: list
+    events: list[Event] = field(default_factory=list)
+    can_see_internal: bool = False
+    following: bool = False
+
+
+def ticket_page(*, actor, ticket: Ticket, portal: bool = False) -> TicketPage:
+    """The page's rows; the portal never shows internal notes nor the audit timeline."""
+    see_internal = not portal and policy.can_see_internal(actor, ticket)
+    comments = ticket.comments.select_related("author")
+    if not see_internal:
+        comments = comments.filter(is_internal=False)
+    events: list[Event] = []
+    if not portal:
+        events_qs = Event.objects.filter(ticket=ticket).select_related("actor").order_by("id")
+        if not see_internal:
+            events_qs = events_qs.exclude(action="commented", data__is_internal=True)
+        events = list(events_qs)
+    return TicketPage(
+        ticket=ticket,
+        comments=list(comments),
+        attachments=list(ticket.attachments.select_related("uploaded_by")),
+        assignees=[a.user for a in ticket.assignments.select_related("user")],
+        tags=list(ticket.tags.all()),
+        events=events,
+        can_see_internal=see_internal,
+        following=ticket.follows.filter(user=actor).exists(),
+    )
+
+
+def assignable_members(project: Project) -> list:
+    """Members whose role may be assigned (``be_assigned``), for the assign form."""
+    rows = Membership.objects.filter(project=project).select_related("user", "role")
+    return [m.user for m in rows if "be_assigned" in (m.role.permissions or [])]
+
+
+def attachment_for_download(*, actor, attachment_id) -> Attachment:
+    """The attachment if its ticket is visible to the actor, else one NotFound."""
+    from tessera.core.common.errors import NotFound
+
+    pk = _int(attachment_id)
+    attachment = Attachment.objects.filter(pk=pk).first() if pk is not None else None
+    if attachment is None:
+        raise NotFound("File not found")
+    access_ticket(actor=actor, ticket_id=attachment.ticket_id)
+    return attachment
+
+
+# --- kanban board ----------------------------------------------------------------------
+
+
+@dataclass
+class BoardColumnView:
+    column: object
+    cards: list[Ticket]
+
+    @property
+    def count(self) -> int:
+        return len(self.cards)
+
+    @property
+    def over_limit(self) -> bool:
+        limit = self.column.wip_limit
+        return bool(limit) and self.count > limit
+
+
+def board(*, actor, project: Project) -> list[BoardColumnView]:
+    from tessera.core.projects.selectors import columns_of
+
+    columns = list(columns_of(project.pk).order_by("order", "id"))
+    tickets = with_rows(
+        tickets_visible_to(actor).filter(project=project, column__isnull=False)
+    ).order_by("rank", "id")
+    by_column: dict[int, list[Ticket]] = {c.pk: [] for c in columns}
+    for t in tickets:
+        by_column.setdefault(t.column_id, []).append(t)
+    return [BoardColumnView(column=c, cards=by_column[c.pk]) for c in columns]
+
+
+def column_counts(*, actor, project: Project) -> dict[int, int]:
+    rows = (
+        tickets_visible_to(actor)
+        .filter(project=project, column__isnull=False)
+        .values("column_id")
+        .annotate(n=Count("id"))
+    )
+    return {r["column_id"]: r["n"] for r in rows}
+
+
+def rank_between(*, project: Project, column_id: int, before_id, after_id) -> float:
+    """A rank placing a card after ``before_id`` and before ``after_id`` in the column."""
+    ids = [i for i in (_int(before_id), _int(after_id)) if i is not None]
+    ranks = dict(Ticket.objects.filter(project=project, pk__in=ids).values_list("pk", "rank"))
+    before = ranks.get(_int(before_id)) if before_id else None
+    after = ranks.get(_int(after_id)) if after_id else None
+    if before is not None and after is not None:
+        return (before + after) / 2
+    if before is not None:
+        return before + 1024
+    if after is not None:
+        return after - 1024
+    top = Ticket.objects.filter(project=project, column_id=column_id).aggregate(m=Max("rank"))["m"]
+    return (top or 0) + 1024
+
+
+# --- dashboards --------------------------------------------------------------------------
+
+
+@dataclass
+class Bar:
+    label: str
+    value: int
+    color: str = "#0052cc"
+
+
+@dataclass
+class Dashboard:
+    total: int
+    by_state: list[Bar]
+    by_priority: list[Bar]
+    per_day: list[tuple[date, int, int]]
+    workload: list[Bar]
+    companies: list[dict]
+    days: int = 14
+
+
+STATE_COLORS = {
+    StateCategory.OPEN: "#0052cc",
+    StateCategory.ACTIVE: "#ff9800",
+    StateCategory.DONE: "#2e7d32",
+    StateCategory.CANCELLED: "#6b778c",
+}
+
+
+def dashboard(*, actor, project: Project | None = None, days: int = 14) -> Dashboard:
+    """Aggregates over the tickets visible to the actor: six queries whatever their number."""
+    qs = tickets_visible_to(actor)
+    if project is not None:
+        qs = qs.filter(project=project)
+    ids = qs.values("pk")
+    base = Ticket.objects.filter(pk__in=ids)
+
+    by_state_rows = (
+        base.values("state__name", "state__category")
+        .annotate(n=Count("id"))
+        .order_by("state__category", "state__name")
+    )
+    by_state = [
+        Bar(r["state__name"], r["n"], STATE_COLORS.get(r["state__category"], "#0052cc"))
+        for r in by_state_rows
+    ]
+    total = sum(b.value for b in by_state)
+
+    prio_rows = base.values("priority", "project__template").annotate(n=Count("id"))
+    prio: dict[str, int] = {}
+    order: dict[str, int] = {}
+    from tessera.core.projects.blueprints import get_blueprint
+
+    for r in prio_rows:
+        label = get_blueprint(r["project__template"]).priority_label(r["priority"])
+        prio[label] = prio.get(label, 0) + r["n"]
+        order[label] = max(order.get(label, 0), r["priority"])
+    by_priority = [Bar(k, prio[k], "#9c27b0") for k in sorted(prio, key=lambda k: (order[k], k))]
+
+    today = clock.now().date()
+    start = today - timedelta(days=days - 1)
+    created = dict(
+        base.filter(created_at__date__gte=start)
+        .annotate(d=TruncDate("created_at"))
+        .values("d")
+        .annotate(n=Count("id"))
+        .values_list("d", "n")
+    )
+    resolved = dict(
+        base.filter(resolved_at__date__gte=start)
+        .annotate(d=TruncDate("resolved_at"))
+        .values("d")
+        .annotate(n=Count("id"))
+        .values_list("d", "n")
+    )
+    per_day = []
+    for i in range(days):
+        d = start + timedelta(days=i)
+        per_day.append((d, created.get(d, 0), resolved.get(d, 0)))
+
+    work_rows = (
+        TicketAssignment.objects.filter(
+            ticket_id__in=ids, ticket__state__category__in=OPEN_CATEGORIES
+        )
+        .values("user__username")
+        .annotate(n=Count("ticket_id", distinct=True))
+        .order_by("-n", "user__username")
+    )
+    workload = [Bar(r["user__username"], r["n"], "#ff9800") for r in work_rows]
+
+    now = clock.now()
+    open_q = Q(state__category__in=OPEN_CATEGORIES)
+    company_rows = (
+        base.filter(company__isnull=False)
+        .values("company__name")
+        .annotate(
+            total=Count("id"),
+            open=Count("id", filter=open_q),
+            overdue=Count("id", filter=open_q & Q(due_date__lt=now)),
+            resolved=Count("id", filter=Q(state__category=StateCategory.DONE)),
+        )
+        .order_by("company__name")
+    )
+    companies = []
+    for r in company_rows:
+        healthy = r["open"] - r["overdue"]
+        score = 100 if r["open"] == 0 else round(100 * healthy / r["open"])
+        companies.append({**r, "name": r["company__name"], "score": score})
+    return Dashboard(
+        total=total,
+        by_state=by_state,
+        by_priority=by_priority,
+        per_day=per_day,
+        workload=workload,
+        companies=companies,
+        days=days,
+    )
