@@ -418,10 +418,18 @@ def ticket_delete(*, actor, ticket: Ticket, check_permission: bool = True) -> No
 
 @transaction.atomic
 def ticket_set_tags(
-    *, actor, ticket: Ticket, names: Iterable[str], may_create: bool | None = None
+    *,
+    actor,
+    ticket: Ticket,
+    names: Iterable[str],
+    may_create: bool | None = None,
+    check_permission: bool = False,
 ) -> list[Tag]:
     """Set the ticket's tags by name within its project. Unknown names create tags only for
-    roles holding ``manage_tags`` (or when ``may_create`` says so)."""
+    roles holding ``manage_tags`` (or when ``may_create`` says so). ``check_permission``
+    also requires the right to modify the ticket (callers that check it themselves skip it)."""
+    if check_permission:
+        require_modify(actor, ticket)
     clean = []
     for name in names:
         name = (name or "").strip()
