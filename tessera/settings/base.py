@@ -302,3 +302,10 @@ LOGGING = {
 # Feed (document 004): page size of GET /api/tickets/ (docs/surfaces/feed.md)
 TESSERA_FEED_PAGE_SIZE = env_int("TESSERA_FEED_PAGE_SIZE", 100)
 TESSERA_FEED_MAX_PAGE_SIZE = env_int("TESSERA_FEED_MAX_PAGE_SIZE", 500)
+
+# Support surface (document 001): triage pipeline retries, leases and the default desk
+# (docs/configuration.md, "Support desk").
+TRIAGE_STEP_MAX_ATTEMPTS = env_int("TRIAGE_STEP_MAX_ATTEMPTS", 3)
+TRIAGE_RETRY_BASE_SECONDS = env_int("TRIAGE_RETRY_BASE_SECONDS", 10)
+TRIAGE_STEP_LEASE_SECONDS = env_int("TRIAGE_STEP_LEASE_SECONDS", 300)
+SUPPORT_DEFAULT_PROJECT_KEY = os.environ.get("SUPPORT_DEFAULT_PROJECT_KEY", "")
