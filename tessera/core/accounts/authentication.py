@@ -55,9 +55,9 @@ class ApiTokenAuthentication(BaseAuthentication):
 
     @staticmethod
     def _raw_token(request) -> str | None:
-        header = request.META.get("HTTP_AUTHORIZATION", "")
-        if header.startswith("Bearer "):
-            return header[7:].strip()
+        scheme, _, value = request.META.get("HTTP_AUTHORIZATION", "").strip().partition(" ")
+        if scheme.lower() == "bearer":  # an empty "Bearer" is a wrong token, not no token
+            return value.strip()
         if request.META.get("HTTP_X_API_TOKEN"):
             return request.META["HTTP_X_API_TOKEN"].strip()
         if request.query_params.get("token"):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tessera.core.accounts.models import ApiToken, User
-from tessera.core.accounts.services import api_token_create
+from tessera.core.accounts.services import api_token_create, api_token_set_active
 from tessera.core.demo.builder import DemoBuilder
 
 # Demo tokens are recreated on every run (their raw values are never stored).
@@ -15,6 +15,13 @@ def load(demo: DemoBuilder) -> None:
     for name, active in (("Demo integration", True), ("Demo retired integration", False)):
         token, raw = api_token_create(name=name, user=admin)
         if not active:
-            token.is_active = False
-            token.save(update_fields=["is_active"])
-        demo.tokens.append({"name": name, "token": raw, "username": admin.username, "active": active, "id": token.pk})
+            api_token_set_active(token=token, active=False)
+        demo.tokens.append(
+            {
+                "name": name,
+                "token": raw,
+                "username": admin.username,
+                "active": active,
+                "id": token.pk,
+            }
+        )

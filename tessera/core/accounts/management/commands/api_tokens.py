@@ -14,25 +14,30 @@ from tessera.core.accounts.services import (
     api_token_lookup,
     api_token_set_active,
 )
+from tessera.core.common import clock
 from tessera.core.common.errors import NotFound
 
 
 def parse_expiry(value: str) -> datetime:
-    """Accept ``30d``/``12h``, an ISO date, or an ISO datetime."""
+    """Accept ``30d``/``12h``, an ISO date, or an ISO datetime (naive means local time)."""
     value = value.strip()
-    if value[:-1].isdigit() and value[-1] in "dh":
-        amount = int(value[:-1])
-        delta = timedelta(days=amount) if value[-1] == "d" else timedelta(hours=amount)
-        return timezone.now() + delta
-    moment = parse_datetime(value)
-    if moment is None:
-        day = parse_date(value)
-        if day is None:
-            raise CommandError(f"--expires: cannot read {value!r} (use 30d, 12h or an ISO date)")
-        moment = datetime(day.year, day.month, day.day)
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment, timezone.get_current_timezone())
-    return moment
+    problem = CommandError(f"--expires: cannot read {value!r} (use 30d, 12h or an ISO date)")
+    try:
+        if value[:-1].isdigit() and value[-1:] in ("d", "h"):
+            amount = int(value[:-1])
+            delta = timedelta(days=amount) if value[-1] == "d" else timedelta(hours=amount)
+            return clock.now() + delta
+        moment = parse_datetime(value)
+        if moment is None:
+            day = parse_date(value)
+            if day is None:
+                raise problem
+            moment = datetime(day.year, day.month, day.day)
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment, timezone.get_current_timezone())
+        return moment
+    except (ValueError, OverflowError):
+        raise problem
 
 
 class Command(BaseCommand):
@@ -65,7 +70,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Token {token.pk} ({token.name}) {state}.")
 
     def _create(self, opts) -> None:
-        if not opts["name"] or not opts["user"]:
+        if not (opts["name"] or "").strip() or not opts["user"]:
             raise CommandError("--create needs --name and --user")
         user = (
             User.objects.filter(username=opts["user"]).first()
@@ -74,6 +79,8 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"No user {opts['user']!r}")
         expires = parse_expiry(opts["expires"]) if opts["expires"] else None
+        if expires is not None and expires <= clock.now():
+            raise CommandError("--expires is in the past; the token would never work")
         token, raw = api_token_create(name=opts["name"], user=user, expires_at=expires)
         self.stdout.write(f"Created token {token.pk} '{token.name}' for {user.username}.")
         self.stdout.write("Store it now; it will not be shown again:")

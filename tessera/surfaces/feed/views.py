@@ -1,0 +1,226 @@
+"""Document 004: the read-only ticket feed for integrations, authenticated by API tokens.
+
+``GET /api/tickets/`` lists, ``GET /api/tickets/{id}/`` shows one ticket. Every other method
+is 405, answered before authentication (the resource simply has no such method). Errors of
+every kind, unexpected ones included, answer in the feed's envelope (``envelope.py``).
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.db.models import Prefetch, QuerySet
+from django.utils.dateparse import parse_date, parse_datetime
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import exceptions, serializers
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+from rest_framework.views import APIView
+
+from tessera.core.accounts.authentication import ApiTokenAuthentication
+from tessera.core.tickets.models import Ticket, TicketAssignment
+from tessera.core.tickets.selectors import access_ticket, tickets_visible_to
+
+from . import envelope
+from .serializers import FeedTicketSerializer
+
+# "+00:00" sent unencoded in a query string arrives as " 00:00"; give the sign back.
+_SPACED_OFFSET = re.compile(r"(\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}(?::?\d{2})?)$")
+_MAX_PK_DIGITS = 18
+
+
+class AlwaysJSON(BaseContentNegotiation):
+    """The feed speaks JSON whatever ``Accept`` says (no 406, no browsable HTML)."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+def feed_queryset(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    """Everything the serializer reads, loaded in a fixed number of queries."""
+    return qs.select_related("project", "state", "category", "created_by").prefetch_related(
+        Prefetch(
+            "assignments",
+            queryset=TicketAssignment.objects.select_related("user").order_by("assigned_at", "id"),
+        )
+    )
+
+
+def _positive_int(request: Request, name: str, default: int) -> int:
+    raw = request.query_params.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise envelope.BadQuery(f"{name} must be a positive integer.")
+    return value
+
+
+def parse_updated_since(raw: str) -> datetime:
+    """ISO 8601 datetime (an offset, ``Z``, or none meaning UTC) or a date (midnight UTC)."""
+    value = _SPACED_OFFSET.sub(r"\1+\2", raw.strip())
+    try:
+        moment = parse_datetime(value)
+        if moment is None:
+            day = parse_date(value)
+            moment = datetime(day.year, day.month, day.day) if day else None
+    except ValueError:
+        moment = None
+    if moment is None:
+        raise envelope.BadQuery(
+            "updated_since must be an ISO 8601 date or datetime, e.g. 2025-08-21T19:20:51+00:00."
+        )
+    try:
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    except OverflowError:
+        raise envelope.BadQuery("updated_since is out of range.")
+
+
+class FeedView(APIView):
+    authentication_classes = [ApiTokenAuthentication]
+    permission_classes = [IsAuthenticated]
+    renderer_classes = [JSONRenderer]
+    content_negotiation_class = AlwaysJSON
+    http_method_names = ["get", "head"]
+
+    def initial(self, request: Request, *args, **kwargs) -> None:
+        if request.method not in ("GET", "HEAD"):
+            raise exceptions.MethodNotAllowed(request.method)
+        super().initial(request, *args, **kwargs)
+
+    def get_exception_handler(self):
+        return envelope.exception_handler
+
+
+_TICKET = FeedTicketSerializer
+_ERROR = inline_serializer(
+    "FeedError",
+    {
+        "success": serializers.BooleanField(),
+        "error": serializers.CharField(),
+        "detail": serializers.CharField(required=False),
+        "timestamp": serializers.DateTimeField(),
+    },
+)
+_ERRORS = {401: _ERROR, 404: _ERROR, 405: _ERROR, 500: _ERROR}
+
+
+class TicketFeedView(FeedView):
+    @extend_schema(
+        operation_id="feed_tickets_list",
+        tags=["feed (document 004)"],
+        summary="All tickets the token's user may see, oldest first (by key), paginated.",
+        parameters=[
+            OpenApiParameter("page", int, description="1-based page number (default 1)."),
+            OpenApiParameter(
+                "page_size", int, description="Tickets per page (default 100, max 500)."
+            ),
+            OpenApiParameter(
+                "updated_since",
+                str,
+                description="Only tickets changed at or after this ISO 8601 time.",
+            ),
+            OpenApiParameter("token", str, description="The API token (or use a header)."),
+        ],
+        responses={
+            200: inline_serializer(
+                "FeedTicketList",
+                {
+                    "success": serializers.BooleanField(),
+                    "count": serializers.IntegerField(),
+                    "tickets": _TICKET(many=True),
+                    "timestamp": serializers.DateTimeField(),
+                },
+            ),
+            400: _ERROR,
+            **_ERRORS,
+        },
+    )
+    def get(self, request: Request) -> Response:
+        # Taken before reading, so a client may pass it back as ``updated_since`` and miss
+        # nothing (the filter is inclusive).
+        stamp = envelope.timestamp()
+        page = _positive_int(request, "page", 1)
+        size = min(
+            _positive_int(request, "page_size", settings.TESSERA_FEED_PAGE_SIZE),
+            settings.TESSERA_FEED_MAX_PAGE_SIZE,
+        )
+        qs = tickets_visible_to(request.user)
+        since = request.query_params.get("updated_since")
+        if since is not None and since.strip():
+            qs = qs.filter(updated_at__gte=parse_updated_since(since))
+        total = qs.count()
+        offset = (page - 1) * size
+        rows = (
+            list(feed_queryset(qs).order_by("id")[offset : offset + size]) if offset < total else []
+        )
+        data = FeedTicketSerializer(rows, many=True).data
+        body = {"success": True, "count": total, "tickets": data, "timestamp": stamp}
+        return Response(body, headers=self._links(request, page, size, total))
+
+    @staticmethod
+    def _links(request: Request, page: int, size: int, total: int) -> dict[str, str]:
+        """RFC 8288 ``Link`` header with ``next``/``prev``; the body stays as documented."""
+        url = request.build_absolute_uri()
+        links = []
+        if page * size < total:
+            links.append(f'<{replace_query_param(url, "page", page + 1)}>; rel="next"')
+        if page > 1:
+            prev = min(page - 1, max(1, -(-total // size)))
+            target = (
+                remove_query_param(url, "page")
+                if prev == 1
+                else replace_query_param(url, "page", prev)
+            )
+            links.append(f'<{target}>; rel="prev"')
+        return {"Link": ", ".join(links)} if links else {}
+
+
+class TicketFeedDetailView(FeedView):
+    @extend_schema(
+        operation_id="feed_tickets_retrieve",
+        tags=["feed (document 004)"],
+        summary="One ticket by display number (TKT-000001, DEMO-3), integer key or UUID.",
+        parameters=[OpenApiParameter("token", str, description="The API token (or use a header).")],
+        responses={
+            200: inline_serializer(
+                "FeedTicketDetail",
+                {
+                    "success": serializers.BooleanField(),
+                    "ticket": _TICKET(),
+                    "timestamp": serializers.DateTimeField(),
+                },
+            ),
+            **_ERRORS,
+        },
+    )
+    def get(self, request: Request, ident: str) -> Response:
+        ticket = access_ticket(
+            actor=request.user, queryset=feed_queryset(Ticket.objects.all()), **_lookup(ident)
+        )
+        return envelope.ok({"ticket": FeedTicketSerializer(ticket).data})
+
+
+def _lookup(ident: str) -> dict[str, str | None]:
+    """Which key ``ident`` is: digits are the integer key, a UUID the public id, else a number."""
+    ident = ident.strip()
+    if ident.isascii() and ident.isdigit():
+        # beyond a 64-bit key nothing can match; do not send it to the database
+        return {"ticket_id": ident if len(ident) <= _MAX_PK_DIGITS else "0"}
+    try:
+        return {"public_id": str(uuid.UUID(ident))}
+    except ValueError:
+        return {"number": ident}
