@@ -596,3 +596,16 @@ def test_moderator_of_another_desk_cannot_reach_this_desks_tickets(
     assert r.status_code == 403
     assert client.delete(f"/api/tickets/{ticket.public_id}").status_code == 403
     assert Ticket.objects.filter(pk=ticket.pk).exists()
+
+
+def test_cross_site_login_is_refused_and_me_reports_the_role(desk):
+    client = APIClient()
+    body = {"email": desk.mod.email, "password": "pw-Secret-123"}
+    r = client.post("/api/auth/login", body, format="json", HTTP_ORIGIN="https://evil.example")
+    assert r.status_code == 403 and "tessera_access" not in r.cookies
+    r = client.post("/api/auth/login", body, format="json", HTTP_ORIGIN="http://testserver")
+    assert r.status_code == 200 and r.json()["data"]["user"]["role"] == "moderator"
+    assert client.get("/api/auth/me").json()["data"]["user"]["role"] == "moderator"
+    r = client.post("/api/auth/logout")
+    assert r.status_code == 200 and r.json()["data"] is None
+    assert client.get("/api/auth/me").status_code == 401

@@ -93,10 +93,16 @@ def support_project_for(actor) -> Project:
 
 
 @transaction.atomic
-def support_ticket_create(*, actor, title: str, description: str) -> Ticket:
+def support_ticket_create(
+    *, actor, title: str, description: str, project: Project | None = None
+) -> Ticket:
     """Create a ticket (status ``todo``, default priority), its empty triage row and five
-    pending step records; the pipeline starts after commit."""
-    project = support_project_for(actor)
+    pending step records; the pipeline starts after commit. ``project`` defaults to
+    ``support_project_for(actor)``."""
+    if project is None:
+        project = support_project_for(actor)
+    elif project.template != TEMPLATE:
+        raise ValidationFailed("Not a support project")
     ticket = ticket_services.ticket_create(
         actor=actor, project=project, title=title, description=description
     )

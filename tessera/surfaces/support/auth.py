@@ -19,28 +19,10 @@ from tessera.core.accounts.authentication import (
     auth_cookie_kwargs,
 )
 from tessera.core.accounts.login import user_authenticate
-from tessera.core.projects import permissions
-from tessera.core.projects.models import Project
+from tessera.core.triage.selectors import support_role
 
 from . import envelope
-
-ROLE_ORDER = ["user", "moderator", "admin"]
-
-
-def support_role(user) -> str:
-    """The user's highest role over the support projects ('user' when none)."""
-    if user.is_superuser:
-        return "admin"
-    ids = set(Project.objects.filter(template="support").values_list("pk", flat=True))
-    best = "user"
-    for pid, access in permissions.memberships(user).items():
-        if (
-            pid in ids
-            and access.role in ROLE_ORDER
-            and ROLE_ORDER.index(access.role) > ROLE_ORDER.index(best)
-        ):
-            best = access.role
-    return best
+from .security import refuse_cross_site_writes
 
 
 def user_payload(user) -> dict:
@@ -85,6 +67,7 @@ class CookieLoginView(SupportAPIView):
         },
     )
     def post(self, request):
+        refuse_cross_site_writes(request)  # no login CSRF
         data = SupportLoginInput(data=request.data)
         data.is_valid(raise_exception=True)
         user = user_authenticate(

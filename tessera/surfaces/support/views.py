@@ -7,7 +7,6 @@ shapes every answer. Authentication is the HTTP-only cookie only.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import transaction
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions
@@ -20,6 +19,7 @@ from tessera.core.common.errors import Forbidden
 from tessera.core.triage import selectors, services
 
 from . import envelope
+from .security import refuse_cross_site_writes
 from .serializers import (
     CreateTicketInput,
     UpdateTicketInput,
@@ -27,26 +27,6 @@ from .serializers import (
     step_data,
     ticket_data,
 )
-
-SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
-
-
-class CrossSiteRefused(exceptions.PermissionDenied):
-    default_detail = "Forbidden - cross-site request refused"
-
-
-def same_origin(request) -> bool:
-    """Whether a browser-sent write comes from this site (or a trusted origin).
-
-    Browsers send ``Origin`` on every cross-origin POST/PATCH/DELETE (and ``Sec-Fetch-Site``);
-    clients that send neither (curl, servers) are not browsers riding on a cookie.
-    """
-    fetch_site = request.META.get("HTTP_SEC_FETCH_SITE", "")
-    origin = request.META.get("HTTP_ORIGIN")
-    trusted = {f"{request.scheme}://{request.get_host()}", *settings.CSRF_TRUSTED_ORIGINS}
-    if origin is not None:
-        return origin in trusted
-    return fetch_site in ("", "same-origin", "none")
 
 
 class SupportView(APIView):
@@ -61,8 +41,7 @@ class SupportView(APIView):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        if request.method not in SAFE_METHODS and not same_origin(request):
-            raise CrossSiteRefused()
+        refuse_cross_site_writes(request)
 
     def body(self, request) -> dict:
         data = request.data
