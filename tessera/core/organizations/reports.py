@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from tessera.core.accounts.models import User
 from tessera.core.audit.models import Event
@@ -36,7 +36,7 @@ def attention_needed(*, actor, project: Project) -> QuerySet[Ticket]:
         Ticket.objects.filter(project=project)
         .filter(OPEN)
         .filter(Q(due_date__lt=now) | URGENT)
-        .order_by("due_date", "-priority", "-created_at", "-id")
+        .order_by(F("due_date").asc(nulls_last=True), "-priority", "-created_at", "-id")
     )
 
 

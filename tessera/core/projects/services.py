@@ -182,7 +182,23 @@ def project_delete(*, actor, project: Project) -> None:
     permissions.require_perm(actor, "manage_project", project.pk)
     if not actor.is_superuser and project.created_by_id not in (None, actor.pk):
         raise Forbidden("Only the project's owner may delete it.")
+    _project_delete(actor=actor, project=project)
+
+
+@transaction.atomic
+def _project_delete(*, actor, project: Project) -> None:
+    """Delete tickets, columns and memberships first: they hold PROTECT references to the
+    project's states and roles. The audit keeps a ``project_deleted`` event."""
+    from tessera.core.tickets.models import Attachment, Ticket
+
+    for attachment in Attachment.objects.filter(ticket__project=project):
+        transaction.on_commit(lambda f=attachment.file: f.delete(save=False))
+    Ticket.objects.filter(project=project).delete()
+    BoardColumn.objects.filter(project=project).delete()
+    Membership.objects.filter(project=project).delete()
+    event_record(actor=actor, action="project_deleted", old_value=f"{project.key} {project.name}")
     project.delete()
+    permissions.forget(actor)
 
 
 # --- kanban columns (document 003): each column owns a workflow state ---------------------
