@@ -139,6 +139,7 @@ def sd_ticket_create(
     estimated_hours: Decimal | None = None,
     actual_hours: Decimal | None = None,
     tags: str | Iterable[str] | None = None,
+    check_permission: bool = True,
 ) -> Ticket:
     """Create a ticket in ``new`` with the project's next TKT number.
 
@@ -149,12 +150,13 @@ def sd_ticket_create(
         raise ValidationFailed(
             "Not a service-desk project", fields={"project": ["Invalid project."]}
         )
-    if assigned_to is not None:
+    if assigned_to is not None and check_permission:
         permissions.require_perm(actor, "assign_ticket", project.pk)
     try:
         ticket = tickets.ticket_create(
             actor=actor,
             project=project,
+            check_permission=check_permission,
             title=subject,
             description=description,
             priority=priority,
@@ -176,22 +178,29 @@ def sd_ticket_create(
 
 
 @transaction.atomic
-def sd_ticket_assign(*, actor, ticket: Ticket, user) -> Ticket:
+def sd_ticket_assign(*, actor, ticket: Ticket, user, check_permission: bool = True) -> Ticket:
     """Make ``user`` the ticket's one assignee (``None`` unassigns)."""
     try:
         return tickets.ticket_assign(
-            actor=actor, ticket=ticket, assignees=[user] if user is not None else []
+            actor=actor,
+            ticket=ticket,
+            assignees=[user] if user is not None else [],
+            check_permission=check_permission,
         )
     except TesseraError as exc:
         raise _remap(exc, {"assignee_ids": "user_id"})
 
 
 @transaction.atomic
-def sd_ticket_change_status(*, actor, ticket: Ticket, status: str) -> Ticket:
+def sd_ticket_change_status(
+    *, actor, ticket: Ticket, status: str, check_permission: bool = True
+) -> Ticket:
     """Move to ``status`` (any to any; ``reopened`` only from resolved or closed — the
     project's workflow rows say so) and tell the customer and the assignee."""
     old = ticket.state.key
-    tickets.ticket_transition(actor=actor, ticket=ticket, to_state=status)
+    tickets.ticket_transition(
+        actor=actor, ticket=ticket, to_state=status, check_permission=check_permission
+    )
     if ticket.state.key != old:
         _notify(
             ticket,
@@ -203,11 +212,22 @@ def sd_ticket_change_status(*, actor, ticket: Ticket, status: str) -> Ticket:
 
 
 @transaction.atomic
-def sd_comment_add(*, actor, ticket: Ticket, content: str, is_internal: bool = False) -> Comment:
+def sd_comment_add(
+    *,
+    actor,
+    ticket: Ticket,
+    content: str,
+    is_internal: bool = False,
+    check_permission: bool = True,
+) -> Comment:
     """Add a comment; a public one is mailed to the customer and the assignee."""
     try:
         comment = tickets.comment_add(
-            actor=actor, ticket=ticket, body=content, is_internal=is_internal
+            actor=actor,
+            ticket=ticket,
+            body=content,
+            is_internal=is_internal,
+            check_permission=check_permission,
         )
     except TesseraError as exc:
         raise _remap(exc, {"body": "content"})
@@ -226,12 +246,17 @@ def sd_ticket_update(
     status: str | None = None,
     assigned_to: Any = UNSET,
     tags: Any = UNSET,
+    check_permission: bool = True,
 ) -> Ticket:
-    """PUT/PATCH: plain fields, tags, assignee and status in one transaction (all or none)."""
-    tickets.require_modify(actor, ticket)
+    """PUT/PATCH: plain fields, tags, assignee and status in one transaction (all or none).
+    ``check_permission=False`` is for the Django admin, gated by Django's model permissions."""
+    if check_permission:
+        tickets.require_modify(actor, ticket)
     try:
         if changes:
-            tickets.ticket_update(actor=actor, ticket=ticket, changes=changes)
+            tickets.ticket_update(
+                actor=actor, ticket=ticket, changes=changes, check_permission=check_permission
+            )
         if tags is not UNSET:
             tickets.ticket_set_tags(
                 actor=actor, ticket=ticket, names=parse_tags(tags), may_create=True
@@ -240,12 +265,16 @@ def sd_ticket_update(
         raise _remap(exc, FIELD_NAMES)
     if assigned_to is not UNSET:
         try:
-            sd_ticket_assign(actor=actor, ticket=ticket, user=assigned_to)
+            sd_ticket_assign(
+                actor=actor, ticket=ticket, user=assigned_to, check_permission=check_permission
+            )
         except TesseraError as exc:
             raise _remap(exc, {"user_id": "assigned_to"})
     if status is not None:
         try:
-            sd_ticket_change_status(actor=actor, ticket=ticket, status=status)
+            sd_ticket_change_status(
+                actor=actor, ticket=ticket, status=status, check_permission=check_permission
+            )
         except TesseraError as exc:
             if not exc.fields:
                 exc.fields = {"status": [exc.message]}
