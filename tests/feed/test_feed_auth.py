@@ -139,3 +139,45 @@ def test_tokens_are_stored_hashed(make_token):
     assert raw not in (stored.token_hash, stored.name, stored.prefix)
     assert len(stored.token_hash) == 64 and stored.token_hash != raw
     assert len(raw) >= 32
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_requests_with_one_token_all_succeed_and_write_last_used_once(make_token):
+    import threading
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: real concurrent connections")
+    token, raw = make_token()
+    barrier = threading.Barrier(12)
+    statuses: list[int] = []
+    updates: list[int] = []
+
+    def hit() -> None:
+        try:
+            barrier.wait(timeout=30)
+            with CaptureQueriesContext(connection) as ctx:
+                r = APIClient().get("/api/tickets/", HTTP_X_API_TOKEN=raw)
+            statuses.append(r.status_code)
+            updates.append(
+                sum('UPDATE "accounts_apitoken"' in q["sql"] for q in ctx.captured_queries)
+            )
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=hit) for _ in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert statuses == [200] * 12
+    token.refresh_from_db()
+    assert token.last_used is not None
+    # every request may try the conditional UPDATE, but later ones match no row; afterwards
+    # (within the minute) no request writes at all
+    with CaptureQueriesContext(connection) as ctx:
+        assert APIClient().get("/api/tickets/", HTTP_X_API_TOKEN=raw).status_code == 200
+    assert not any("UPDATE" in q["sql"] for q in ctx.captured_queries)
