@@ -1,0 +1,423 @@
+"""Tessera vs django-helpdesk under gunicorn (2 workers each) on one PostgreSQL server.
+
+    .venv/bin/python bench/run.py [--tickets 50000] [--duration 10] [--skip-peer]
+
+Steps (each prints progress): fresh database → migrate → ``manage.py generate`` → gunicorn;
+the peer in ``bench/.peer-venv`` with a temp project and the same number of tickets; then
+wrk (8 connections) per scenario and surface; a table and ``bench/results/<stamp>.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+from bench import peer  # noqa: E402
+
+PY = ROOT / ".venv" / "bin" / "python"
+PG = "postgres://postgres@127.0.0.1:5432"
+SEARCH_WORD = "restarting"
+
+
+def log(text: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
+
+
+def psql(sql: str) -> None:
+    subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-v", "ON_ERROR_STOP=1", "-qc", sql],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def fresh_db(name: str) -> None:
+    psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    psql(f"CREATE DATABASE {name}")
+    # JIT compilation costs ~1 s on big plans and never pays off for OLTP requests.
+    psql(f"ALTER DATABASE {name} SET jit = off")
+
+
+def http(method: str, url: str, headers: dict, body: dict | None = None, timeout: float = 120):
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(url, data=data, method=method, headers=dict(headers))
+    if data is not None:
+        req.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            return resp.status, resp.headers, resp.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers, exc.read()
+
+
+def wait_up(url: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except urllib.error.HTTPError:
+            return
+        except Exception:
+            time.sleep(0.3)
+    raise RuntimeError(f"server at {url} did not come up")
+
+
+def gunicorn(cmd: list[str], env: dict, cwd: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )  # fmt: skip
+
+
+def stop(proc: subprocess.Popen | None) -> None:
+    if proc is not None and proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+def rss_mb(proc: subprocess.Popen) -> list[float]:
+    """Resident memory of each gunicorn worker (children of the master)."""
+    out = subprocess.run(
+        ["ps", "-o", "rss=", "--ppid", str(proc.pid)], capture_output=True, text=True
+    ).stdout
+    return [round(int(x) / 1024, 1) for x in out.split()]
+
+
+UNIT = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+
+
+def wrk(url: str, headers: dict, *, seconds: int, conns: int, body: dict | None, timeout: int):
+    args = ["wrk", "-t", "2", "-c", str(conns), "-d", f"{seconds}s", "--latency",
+            "--timeout", f"{timeout}s"]  # fmt: skip
+    for k, v in headers.items():
+        args += ["-H", f"{k}: {v}"]
+    script = None
+    if body is not None:
+        script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
+        payload = json.dumps(body).replace("\\", "\\\\").replace('"', '\\"')
+        script.write(
+            f'wrk.method = "POST"\nwrk.body = "{payload}"\n'
+            'wrk.headers["Content-Type"] = "application/json"\n'
+        )
+        script.close()
+        args += ["-s", script.name]
+    out = subprocess.run([*args, url], capture_output=True, text=True).stdout
+    if script is not None:
+        os.unlink(script.name)
+    result = {"rps": None, "p50_ms": None, "p99_ms": None, "non_2xx": 0, "errors": ""}
+    if m := re.search(r"Requests/sec:\s+([\d.]+)", out):
+        result["rps"] = float(m.group(1))
+    for pct, key in (("50", "p50_ms"), ("99", "p99_ms")):
+        if m := re.search(rf"^\s+{pct}%\s+([\d.]+)(us|ms|s|m)\s*$", out, re.M):
+            result[key] = round(float(m.group(1)) * UNIT[m.group(2)], 2)
+    if m := re.search(r"Non-2xx or 3xx responses: (\d+)", out):
+        result["non_2xx"] = int(m.group(1))
+    if m := re.search(r"Socket errors: (.*)", out):
+        result["errors"] = m.group(1)
+    if result["rps"] is None:
+        result["errors"] = out.strip()[-300:]
+    return result
+
+
+def tessera_scenarios(base: str, creds: dict) -> dict[str, dict]:
+    """Per surface: auth headers and candidate URLs per scenario (first answering 2xx wins)."""
+    p = creds["projects"]
+    bearer = {"Authorization": f"Bearer {creds['jwt']}"}
+
+    def t(template: str, key: str, default=None):
+        return p.get(template, {}).get(key, default)
+
+    return {
+        "workshop": {
+            "headers": bearer,
+            "list": ["/api/v1/tickets/"],
+            "filter": [f"/api/v1/tickets/?state={t('workshop', 'state')}", "/api/v1/tickets/?flag_color=red"],
+            "search": [f"/api/v1/tickets/?search={SEARCH_WORD}"],
+            "detail": [f"/api/v1/tickets/{t('workshop', 'ticket_id')}/"],
+            "create": [("/api/v1/tickets/create/", {
+                "project_id": t("workshop", "id"), "serial_number": "SN-BENCH-1",
+                "title": "Bench laptop does not boot", "description": "Created by the benchmark",
+                "item_name": "Bench laptop"})],
+        },
+        "support": {
+            "headers": {},
+            "login": ("/api/auth/login", {"email": creds["email"], "password": creds["password"]}),
+            "list": ["/api/tickets"],
+            "filter": ["/api/tickets?status=open", "/api/tickets?priority=high"],
+            "search": [f"/api/tickets?search={SEARCH_WORD}"],
+            "detail": [f"/api/tickets/{t('support', 'ticket_public_id')}", f"/api/tickets/{t('support', 'ticket_id')}"],
+            "create": [("/api/tickets", {
+                "title": "Bench checkout fails", "description": "Created by the benchmark run",
+                "project_id": t("support", "id")})],
+        },
+        "servicedesk": {
+            "headers": bearer,
+            "list": ["/api/ticketing/tickets/"],
+            "filter": ["/api/ticketing/tickets/?status=open", "/api/ticketing/tickets/?priority=high"],
+            "search": [f"/api/ticketing/tickets/?search={SEARCH_WORD}"],
+            "detail": [f"/api/ticketing/tickets/{t('servicedesk', 'ticket_id')}/"],
+            "create": [("/api/ticketing/tickets/", {
+                "title": "Bench VPN down", "description": "Created by the benchmark",
+                "priority": "medium", "project": t("servicedesk", "id")})],
+        },
+        "boards": {
+            "headers": bearer,
+            "list": ["/api/tickets/tickets/"],
+            "filter": [f"/api/tickets/tickets/?project={t('boards', 'id')}", "/api/tickets/tickets/?priority=3"],
+            "search": [f"/api/tickets/tickets/?search={SEARCH_WORD}"],
+            "detail": [f"/api/tickets/tickets/{t('boards', 'ticket_id')}/"],
+            "create": [("/api/tickets/tickets/", {
+                "title": "Bench pagination bug", "description": "Created by the benchmark",
+                "column": t("boards", "column_id"), "project": t("boards", "id"), "priority": 3})],
+        },
+        "feed": {
+            "headers": {"X-API-Token": creds["api_token"]},
+            "list": ["/api/tickets/"],
+            "filter": ["/api/tickets/?status=open", f"/api/tickets/?project={t('servicedesk', 'key')}"],
+            "search": [f"/api/tickets/?search={SEARCH_WORD}"],
+            "detail": [f"/api/tickets/{t('servicedesk', 'ticket_id')}/",
+                       f"/api/tickets/{t('servicedesk', 'key')}-{t('servicedesk', 'ticket_number')}/"],
+            "create": [],
+        },
+    }  # fmt: skip
+
+
+def probe(base: str, headers: dict, candidates: list, method: str) -> tuple:
+    """First candidate answering 2xx: (path, body, queries) or (None, note, None)."""
+    notes = []
+    for cand in candidates:
+        path, body = cand if method == "POST" else (cand, None)
+        if "None" in path:
+            notes.append(f"{path}: no data")
+            continue
+        status, hdrs, _ = http(method, base + path, headers, body)
+        if 200 <= status < 300:
+            q = hdrs.get("X-Bench-Queries")
+            return path, body, int(q) if q is not None else None
+        notes.append(f"{path} → {status}")
+    return None, "; ".join(notes) or "not offered", None
+
+
+def run_target(name, base, scen, args, results, slow=False):
+    headers = dict(scen["headers"])
+    if "login" in scen:
+        path, body = scen["login"]
+        status, hdrs, _ = http("POST", base + path, {}, body)
+        cookies = [c.split(";")[0] for c in hdrs.get_all("Set-Cookie") or []]
+        if cookies:
+            headers["Cookie"] = "; ".join(cookies)
+        else:
+            log(f"{name}: login {path} → {status}, no cookie")
+    for kind in ("list", "filter", "search", "detail", "create"):
+        method = "POST" if kind == "create" else "GET"
+        path, body, queries = probe(base, headers, scen.get(kind, []), method)
+        key = f"{name}/{kind}"
+        if path is None:
+            log(f"{key}: skipped ({body})")
+            results[key] = {"skipped": body}
+            continue
+        seconds = max(args.duration, 30) if slow else args.duration
+        log(f"{key}: wrk {args.connections} connections {seconds}s {method} {path}")
+        r = wrk(base + path, headers, seconds=seconds, conns=args.connections, body=body,
+                timeout=60 if slow else 10)  # fmt: skip
+        r.update({"path": path, "method": method, "queries": queries})
+        results[key] = r
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--tickets", type=int, default=50_000)
+    parser.add_argument("--comments-per-ticket", type=int, default=2)
+    parser.add_argument("--duration", type=int, default=10, help="seconds per scenario")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--skip-peer", action="store_true")
+    parser.add_argument("--reuse-db", action="store_true", help="keep an existing bench DB")
+    parser.add_argument("--port", type=int, default=8901)
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        log("wrk missing: apt-get install -y wrk (Debian package)")
+        return 2
+    started = time.monotonic()
+    db, peer_db = "tessera_bench", "helpdesk_bench"
+    env = {**os.environ, "DATABASE_URL": f"{PG}/{db}", "DJANGO_SETTINGS_MODULE": "bench.settings",
+           "PYTHONPATH": str(ROOT), "TESSERA_DATA_DIR": str(ROOT / "var" / "bench"),
+           "DB_CONN_MAX_AGE": "600"}  # fmt: skip
+    if not (args.reuse_db and _db_exists(db)):
+        log(f"fresh PostgreSQL database {db}")
+        fresh_db(db)
+        subprocess.run([str(PY), "manage.py", "migrate", "-v0"], env=env, cwd=ROOT, check=True)
+        log(f"generating {args.tickets} tickets")
+        subprocess.run(
+            [str(PY), "manage.py", "generate", "--tickets", str(args.tickets),
+             "--comments-per-ticket", str(args.comments_per_ticket), "--seed", "1"],
+            env=env, cwd=ROOT, check=True,
+        )  # fmt: skip
+    creds = json.loads(
+        subprocess.run([str(PY), str(HERE / "prepare_tessera.py")], env=env, cwd=ROOT,
+                       check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
+    )  # fmt: skip
+    for template, state in _initial_states(env).items():
+        creds["projects"].setdefault(template, {})["state"] = state
+    results: dict[str, dict] = {}
+    memory: dict[str, list[float]] = {}
+    server = None
+    try:
+        log("starting Tessera: gunicorn, 2 workers")
+        server = gunicorn(
+            [str(ROOT / ".venv" / "bin" / "gunicorn"), "bench.wsgi_tessera:application", "-w", "2",
+             "-b", f"127.0.0.1:{args.port}", "--timeout", "120"],
+            {**env, "BENCH_COUNT_QUERIES": "1"}, ROOT,
+        )  # fmt: skip
+        base = f"http://127.0.0.1:{args.port}"
+        wait_up(base + "/bench/floor/json")
+        floors = {"floor/json": "/bench/floor/json", "floor/raw-sql-20": "/bench/floor/sql"}
+        for key, path in floors.items():
+            log(f"{key}: wrk")
+            r = wrk(
+                base + path,
+                {},
+                seconds=args.duration,
+                conns=args.connections,
+                body=None,
+                timeout=10,
+            )
+            r.update({"path": path, "method": "GET", "queries": probe(base, {}, [path], "GET")[2]})
+            results[key] = r
+        for name, scen in tessera_scenarios(base, creds).items():
+            run_target(f"tessera-{name}", base, scen, args, results)
+        memory["tessera"] = rss_mb(server)
+    finally:
+        stop(server)
+    if not args.skip_peer:
+        try:
+            run_peer(args, peer_db, results, memory)
+        except Exception as exc:  # the Tessera figures are still worth reporting
+            log(f"peer failed: {exc!r}")
+            results["peer-helpdesk/all"] = {"skipped": f"peer failed: {exc!r}"[:200]}
+    report = _report(args, results, memory, creds, time.monotonic() - started)
+    out = HERE / "results"
+    out.mkdir(exist_ok=True)
+    path = out / f"{time.strftime('%Y%m%d-%H%M%S')}-{args.tickets}.json"
+    path.write_text(json.dumps(report, indent=2, default=str))
+    log(f"results written to {path.relative_to(ROOT)}")
+    return 0
+
+
+def run_peer(args, peer_db: str, results: dict, memory: dict) -> None:
+    peer.ensure_venv(log)
+    tmp = Path(tempfile.mkdtemp(prefix="helpdesk-peer-"))
+    peer.write_project(tmp, (HERE / "querycount.py").read_text())
+    env = {**os.environ, "PEER_DB_NAME": peer_db, "PYTHONPATH": str(tmp),
+           "DJANGO_SETTINGS_MODULE": "peerproject.settings"}  # fmt: skip
+    manage = [str(peer.python()), "-m", "django"]
+    log(f"peer: fresh database {peer_db}, migrate, fill {args.tickets} tickets")
+    fresh_db(peer_db)
+    subprocess.run([*manage, "migrate", "-v0"], env=env, cwd=tmp, check=True)
+    subprocess.run(
+        [str(peer.python()), "fill.py", str(args.tickets), str(args.comments_per_ticket)],
+        env=env, cwd=tmp, check=True,
+    )  # fmt: skip
+    server = None
+    try:
+        server = gunicorn(
+            [str(peer.VENV / "bin" / "gunicorn"), "peerproject.wsgi:application", "-w", "2",
+             "-b", f"127.0.0.1:{args.port + 1}", "--timeout", "300"], env, tmp,
+        )  # fmt: skip
+        base = f"http://127.0.0.1:{args.port + 1}"
+        wait_up(base + "/helpdesk/api/tickets/", 60)
+        auth = base64.b64encode(b"bench:bench-Password-1").decode()
+        scen = {
+            "headers": {"Authorization": f"Basic {auth}"},
+            "list": ["/helpdesk/api/tickets/"],
+            "filter": ["/helpdesk/api/tickets/?status=1"],
+            "search": [],  # django-helpdesk's API has no search parameter
+            "detail": ["/helpdesk/api/tickets/1/"],
+            "create": [("/helpdesk/api/tickets/", {
+                "queue": 1, "title": "Bench checkout fails", "description": "benchmark",
+                "submitter_email": "bench@bench.test", "priority": 3})],
+        }  # fmt: skip
+        run_target("peer-helpdesk", base, scen, args, results, slow=True)
+        memory["peer"] = rss_mb(server)
+    finally:
+        stop(server)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _db_exists(name: str) -> bool:
+    out = subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAc",
+         f"SELECT 1 FROM pg_database WHERE datname = '{name}'"],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    return out.stdout.strip() == "1"
+
+
+def _initial_states(env: dict) -> dict[str, str]:
+    code = (
+        "import json,django;django.setup();from tessera.core.projects.models import WorkflowState as W;"
+        "print(json.dumps({w.project.template: w.key for w in W.objects.filter(is_initial=True)"
+        ".select_related('project').order_by('-id')}))"
+    )
+    out = subprocess.run([str(PY), "-c", code], env=env, cwd=ROOT, capture_output=True, text=True)
+    return json.loads(out.stdout.strip() or "{}")
+
+
+def _fmt(v, unit="") -> str:
+    return "-" if v is None else f"{v:,.1f}{unit}" if isinstance(v, float) else f"{v}{unit}"
+
+
+def _report(args, results, memory, creds, elapsed) -> dict:
+    floor = (results.get("floor/raw-sql-20") or {}).get("rps")
+    peer_rps = {k.split("/")[1]: v.get("rps") for k, v in results.items() if k.startswith("peer-")}
+    rows = []
+    print()
+    print(f"{'target/scenario':32} {'req/s':>9} {'p50 ms':>9} {'p99 ms':>9} {'SQL/req':>8} "
+          f"{'non2xx':>7} {'vs peer':>9} {'vs floor':>9}")  # fmt: skip
+    for key, r in results.items():
+        if "skipped" in r:
+            print(f"{key:32} skipped: {r['skipped'][:80]}")
+            rows.append({"key": key, **r})
+            continue
+        kind = key.split("/")[-1]
+        ratio = None
+        if key.startswith("tessera-") and peer_rps.get(kind) and r.get("rps"):
+            ratio = round(r["rps"] / peer_rps[kind], 1)
+        vs_floor = round(r["rps"] / floor, 2) if floor and r.get("rps") else None
+        print(f"{key:32} {_fmt(r.get('rps')):>9} {_fmt(r.get('p50_ms')):>9} "
+              f"{_fmt(r.get('p99_ms')):>9} {_fmt(r.get('queries')):>8} {r.get('non_2xx', 0):>7} "
+              f"{_fmt(ratio, 'x'):>9} {_fmt(vs_floor):>9}")  # fmt: skip
+        rows.append({"key": key, **r, "ratio_vs_peer": ratio, "ratio_vs_raw_sql_floor": vs_floor})
+    print(f"\nworker RSS MB: {memory}   tickets: {creds.get('tickets')}   took {elapsed:.0f}s")
+    return {
+        "tickets": args.tickets,
+        "connections": args.connections,
+        "duration_s": args.duration,
+        "tessera_tickets_in_db": creds.get("tickets"),
+        "memory_rss_mb": memory,
+        "rows": rows,
+        "elapsed_s": round(elapsed),
+        "machine": {"cpus": os.cpu_count()},
+    }
+
+
+if __name__ == "__main__":
+    sys.exit(main())

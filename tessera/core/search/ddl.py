@@ -1,0 +1,277 @@
+"""The full-text index, per database vendor, kept current by the database itself.
+
+One document per ticket: its number (raw, with the project key, and zero-padded), title,
+tag names, description and comment bodies. Triggers on ``tickets_ticket``,
+``tickets_comment``, ``tickets_ticket_tags`` and ``tickets_tag`` rebuild a ticket's document
+in the writing transaction, so a write is searchable the moment it commits, whichever code
+path made it (services, admin, bulk loaders).
+
+* PostgreSQL: ``search_ticketdocument(ticket_id PK → tickets_ticket ON DELETE CASCADE,
+  document tsvector)`` with a GIN index; config ``simple`` (no stemming, no stop words:
+  predictable for ticket vocabulary in any language), weights A number/title, B tags,
+  C description, D comments.
+* SQLite: an FTS5 table (``rowid`` = ticket id, ``unicode61`` with diacritics folded).
+"""
+
+from __future__ import annotations
+
+# Long texts are capped so a huge comment thread cannot overflow a tsvector (1 MB).
+TEXT_CAP = 200_000
+
+PG_REFRESH_SELECT = f"""
+    SELECT t.id,
+        setweight(to_tsvector('simple',
+            t.number::text || ' ' || p.key || '-' || t.number::text || ' '
+            || lpad(t.number::text, 6, '0') || ' ' || coalesce(t.title, '')), 'A')
+        || setweight(to_tsvector('simple', coalesce((
+            SELECT string_agg(tg.name, ' ') FROM tickets_ticket_tags tt
+            JOIN tickets_tag tg ON tg.id = tt.tag_id WHERE tt.ticket_id = t.id), '')), 'B')
+        || setweight(to_tsvector('simple', left(coalesce(t.description, ''), {TEXT_CAP})), 'C')
+        || setweight(to_tsvector('simple', left(coalesce((
+            SELECT string_agg(c.body, ' ') FROM tickets_comment c
+            WHERE c.ticket_id = t.id), ''), {TEXT_CAP})), 'D')
+    FROM tickets_ticket t JOIN projects_project p ON p.id = t.project_id
+"""
+
+# Set-based variant for a range of ticket ids (bulk loaders): aggregates tags and comments
+# once per range instead of once per ticket.
+PG_BULK_INSERT = f"""
+    WITH tg AS (
+        SELECT tt.ticket_id, string_agg(tg.name, ' ') AS names
+        FROM tickets_ticket_tags tt JOIN tickets_tag tg ON tg.id = tt.tag_id
+        WHERE tt.ticket_id BETWEEN %(first)s AND %(last)s GROUP BY tt.ticket_id
+    ), cm AS (
+        SELECT c.ticket_id, string_agg(c.body, ' ') AS bodies FROM tickets_comment c
+        WHERE c.ticket_id BETWEEN %(first)s AND %(last)s GROUP BY c.ticket_id
+    )
+    INSERT INTO search_ticketdocument (ticket_id, document)
+    SELECT t.id,
+        setweight(to_tsvector('simple',
+            t.number::text || ' ' || p.key || '-' || t.number::text || ' '
+            || lpad(t.number::text, 6, '0') || ' ' || coalesce(t.title, '')), 'A')
+        || setweight(to_tsvector('simple', coalesce(tg.names, '')), 'B')
+        || setweight(to_tsvector('simple', left(coalesce(t.description, ''), {TEXT_CAP})), 'C')
+        || setweight(to_tsvector('simple', left(coalesce(cm.bodies, ''), {TEXT_CAP})), 'D')
+    FROM tickets_ticket t JOIN projects_project p ON p.id = t.project_id
+    LEFT JOIN tg ON tg.ticket_id = t.id LEFT JOIN cm ON cm.ticket_id = t.id
+    WHERE t.id BETWEEN %(first)s AND %(last)s
+    ON CONFLICT (ticket_id) DO UPDATE SET document = EXCLUDED.document
+"""
+
+PG_FORWARD = [
+    """
+    CREATE TABLE search_ticketdocument (
+        ticket_id bigint PRIMARY KEY REFERENCES tickets_ticket(id)
+            ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+        document tsvector NOT NULL
+    )
+    """,
+    "CREATE INDEX search_ticketdocument_gin ON search_ticketdocument USING gin (document)",
+    f"""
+    CREATE FUNCTION search_ticket_refresh(tid bigint) RETURNS void LANGUAGE sql AS $$
+        INSERT INTO search_ticketdocument (ticket_id, document)
+        {PG_REFRESH_SELECT} WHERE t.id = tid
+        ON CONFLICT (ticket_id) DO UPDATE SET document = EXCLUDED.document
+    $$
+    """,
+    """
+    CREATE FUNCTION search_trg_ticket() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        PERFORM search_ticket_refresh(NEW.id);
+        RETURN NULL;
+    END $$
+    """,
+    """
+    CREATE FUNCTION search_trg_child() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP IN ('UPDATE', 'DELETE') THEN
+            PERFORM search_ticket_refresh(OLD.ticket_id);
+        END IF;
+        IF TG_OP IN ('UPDATE', 'INSERT') AND (TG_OP = 'INSERT' OR NEW.ticket_id <> OLD.ticket_id) THEN
+            PERFORM search_ticket_refresh(NEW.ticket_id);
+        END IF;
+        RETURN NULL;
+    END $$
+    """,
+    """
+    CREATE FUNCTION search_trg_tag() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        PERFORM search_ticket_refresh(tt.ticket_id)
+            FROM tickets_ticket_tags tt WHERE tt.tag_id = NEW.id;
+        RETURN NULL;
+    END $$
+    """,
+    """
+    CREATE TRIGGER search_ticket_ins AFTER INSERT ON tickets_ticket
+        FOR EACH ROW EXECUTE FUNCTION search_trg_ticket()
+    """,
+    """
+    CREATE TRIGGER search_ticket_upd AFTER UPDATE ON tickets_ticket FOR EACH ROW
+        WHEN (OLD.title IS DISTINCT FROM NEW.title
+              OR OLD.description IS DISTINCT FROM NEW.description
+              OR OLD.number IS DISTINCT FROM NEW.number
+              OR OLD.project_id IS DISTINCT FROM NEW.project_id)
+        EXECUTE FUNCTION search_trg_ticket()
+    """,
+    """
+    CREATE TRIGGER search_comment_ins AFTER INSERT ON tickets_comment
+        FOR EACH ROW EXECUTE FUNCTION search_trg_child()
+    """,
+    """
+    CREATE TRIGGER search_comment_upd AFTER UPDATE ON tickets_comment FOR EACH ROW
+        WHEN (OLD.body IS DISTINCT FROM NEW.body OR OLD.ticket_id IS DISTINCT FROM NEW.ticket_id)
+        EXECUTE FUNCTION search_trg_child()
+    """,
+    """
+    CREATE TRIGGER search_comment_del AFTER DELETE ON tickets_comment
+        FOR EACH ROW EXECUTE FUNCTION search_trg_child()
+    """,
+    """
+    CREATE TRIGGER search_tags_ins AFTER INSERT ON tickets_ticket_tags
+        FOR EACH ROW EXECUTE FUNCTION search_trg_child()
+    """,
+    """
+    CREATE TRIGGER search_tags_del AFTER DELETE ON tickets_ticket_tags
+        FOR EACH ROW EXECUTE FUNCTION search_trg_child()
+    """,
+    """
+    CREATE TRIGGER search_tag_rename AFTER UPDATE ON tickets_tag FOR EACH ROW
+        WHEN (OLD.name IS DISTINCT FROM NEW.name)
+        EXECUTE FUNCTION search_trg_tag()
+    """,
+    # Tickets that exist before the index does.
+    f"INSERT INTO search_ticketdocument (ticket_id, document) {PG_REFRESH_SELECT}",
+]
+
+PG_BACKWARD = [
+    "DROP TRIGGER IF EXISTS search_ticket_ins ON tickets_ticket",
+    "DROP TRIGGER IF EXISTS search_ticket_upd ON tickets_ticket",
+    "DROP TRIGGER IF EXISTS search_comment_ins ON tickets_comment",
+    "DROP TRIGGER IF EXISTS search_comment_upd ON tickets_comment",
+    "DROP TRIGGER IF EXISTS search_comment_del ON tickets_comment",
+    "DROP TRIGGER IF EXISTS search_tags_ins ON tickets_ticket_tags",
+    "DROP TRIGGER IF EXISTS search_tags_del ON tickets_ticket_tags",
+    "DROP TRIGGER IF EXISTS search_tag_rename ON tickets_tag",
+    "DROP FUNCTION IF EXISTS search_trg_tag()",
+    "DROP FUNCTION IF EXISTS search_trg_child()",
+    "DROP FUNCTION IF EXISTS search_trg_ticket()",
+    "DROP FUNCTION IF EXISTS search_ticket_refresh(bigint)",
+    "DROP TABLE IF EXISTS search_ticketdocument",
+]
+
+
+def _sqlite_refresh(tid: str) -> str:
+    """Statements (for a trigger body) that rebuild the FTS row of ticket ``tid``."""
+    return f"""
+        DELETE FROM search_ticketdocument WHERE rowid = {tid};
+        INSERT INTO search_ticketdocument (rowid, number, title, tags, description, comments)
+        {SQLITE_REFRESH_SELECT} WHERE t.id = {tid};
+    """
+
+
+SQLITE_REFRESH_SELECT = f"""
+    SELECT t.id,
+        t.number || ' ' || p.key || '-' || t.number || ' ' || CASE WHEN t.number < 1000000 THEN substr('000000' || t.number, -6) ELSE t.number END,
+        t.title,
+        coalesce((SELECT group_concat(tg.name, ' ') FROM tickets_ticket_tags tt
+                  JOIN tickets_tag tg ON tg.id = tt.tag_id WHERE tt.ticket_id = t.id), ''),
+        substr(coalesce(t.description, ''), 1, {TEXT_CAP}),
+        substr(coalesce((SELECT group_concat(c.body, ' ') FROM tickets_comment c
+                         WHERE c.ticket_id = t.id), ''), 1, {TEXT_CAP})
+    FROM tickets_ticket t JOIN projects_project p ON p.id = t.project_id
+"""
+
+SQLITE_TABLE = """
+    CREATE VIRTUAL TABLE search_ticketdocument USING fts5(
+        number, title, tags, description, comments,
+        tokenize = 'unicode61 remove_diacritics 2'
+    )
+"""
+
+SQLITE_TRIGGERS = [
+    f"""
+    CREATE TRIGGER IF NOT EXISTS search_ticket_ins AFTER INSERT ON tickets_ticket BEGIN
+        {_sqlite_refresh("NEW.id")}
+    END
+    """,
+    f"""
+    CREATE TRIGGER IF NOT EXISTS search_ticket_upd AFTER UPDATE ON tickets_ticket
+    WHEN OLD.title IS NOT NEW.title OR OLD.description IS NOT NEW.description
+         OR OLD.number IS NOT NEW.number OR OLD.project_id IS NOT NEW.project_id
+    BEGIN
+        {_sqlite_refresh("NEW.id")}
+    END
+    """,
+    """
+    CREATE TRIGGER IF NOT EXISTS search_ticket_del AFTER DELETE ON tickets_ticket BEGIN
+        DELETE FROM search_ticketdocument WHERE rowid = OLD.id;
+    END
+    """,
+    f"""
+    CREATE TRIGGER IF NOT EXISTS search_comment_ins AFTER INSERT ON tickets_comment BEGIN
+        {_sqlite_refresh("NEW.ticket_id")}
+    END
+    """,
+    f"""
+    CREATE TRIGGER IF NOT EXISTS search_comment_upd AFTER UPDATE ON tickets_comment
+    WHEN OLD.body IS NOT NEW.body OR OLD.ticket_id IS NOT NEW.ticket_id
+    BEGIN
+        {_sqlite_refresh("OLD.ticket_id")}
+        {_sqlite_refresh("NEW.ticket_id")}
+    END
+    """,
+    f"""
+    CREATE TRIGGER IF NOT EXISTS search_comment_del AFTER DELETE ON tickets_comment BEGIN
+        {_sqlite_refresh("OLD.ticket_id")}
+    END
+    """,
+    f"""
+    CREATE TRIGGER IF NOT EXISTS search_tags_ins AFTER INSERT ON tickets_ticket_tags BEGIN
+        {_sqlite_refresh("NEW.ticket_id")}
+    END
+    """,
+    f"""
+    CREATE TRIGGER IF NOT EXISTS search_tags_del AFTER DELETE ON tickets_ticket_tags BEGIN
+        {_sqlite_refresh("OLD.ticket_id")}
+    END
+    """,
+    f"""
+    CREATE TRIGGER IF NOT EXISTS search_tag_rename AFTER UPDATE ON tickets_tag
+    WHEN OLD.name IS NOT NEW.name
+    BEGIN
+        DELETE FROM search_ticketdocument WHERE rowid IN
+            (SELECT ticket_id FROM tickets_ticket_tags WHERE tag_id = NEW.id);
+        INSERT INTO search_ticketdocument (rowid, number, title, tags, description, comments)
+        {SQLITE_REFRESH_SELECT}
+        WHERE t.id IN (SELECT ticket_id FROM tickets_ticket_tags WHERE tag_id = NEW.id);
+    END
+    """,
+]
+
+SQLITE_BACKFILL = f"""
+    INSERT INTO search_ticketdocument (rowid, number, title, tags, description, comments)
+    {SQLITE_REFRESH_SELECT}
+"""
+
+SQLITE_FORWARD = [SQLITE_TABLE, *SQLITE_TRIGGERS, SQLITE_BACKFILL]
+
+SQLITE_BACKWARD = [
+    "DROP TRIGGER IF EXISTS search_ticket_ins",
+    "DROP TRIGGER IF EXISTS search_ticket_upd",
+    "DROP TRIGGER IF EXISTS search_ticket_del",
+    "DROP TRIGGER IF EXISTS search_comment_ins",
+    "DROP TRIGGER IF EXISTS search_comment_upd",
+    "DROP TRIGGER IF EXISTS search_comment_del",
+    "DROP TRIGGER IF EXISTS search_tags_ins",
+    "DROP TRIGGER IF EXISTS search_tags_del",
+    "DROP TRIGGER IF EXISTS search_tag_rename",
+    "DROP TABLE IF EXISTS search_ticketdocument",
+]
+
+
+def statements(vendor: str, *, forward: bool) -> list[str]:
+    if vendor == "postgresql":
+        return PG_FORWARD if forward else PG_BACKWARD
+    if vendor == "sqlite":
+        return SQLITE_FORWARD if forward else SQLITE_BACKWARD
+    return []

@@ -1,0 +1,506 @@
+"""Synthetic data at scale for benchmarks: ``manage.py generate --tickets N``.
+
+Set-up (projects from every blueprint, users and memberships, customers, companies,
+categories, tags) goes through the core services or plain ``bulk_create``; the bulk of the
+rows (tickets, tags, assignees, comments, audit events) is written batch by batch with
+PostgreSQL ``COPY`` (multi-row ``executemany`` elsewhere), one transaction per batch.
+
+What must hold, and how:
+* numbers stay gap-free per project: each batch advances ``ProjectCounter`` by the number
+  of tickets it takes in that project with one ``UPDATE … RETURNING`` inside the batch's
+  transaction, so a failed batch gives its numbers back and concurrent creates queue;
+* the search index is populated in the same run: the per-row triggers are bypassed for
+  speed (``session_replication_role = replica`` on PostgreSQL, dropped and re-created on
+  SQLite) and each batch's documents are built in one statement
+  (``tessera.core.search.index.reindex_tickets``).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.contrib.auth.hashers import make_password
+from django.db import connection, transaction
+
+from tessera.core.accounts.models import User
+from tessera.core.common import clock
+from tessera.core.crm.models import Customer
+from tessera.core.organizations.models import Company
+from tessera.core.projects.models import (
+    BoardColumn,
+    Membership,
+    Project,
+    Role,
+    StateCategory,
+    WorkflowState,
+)
+from tessera.core.projects.services import project_create
+from tessera.core.tickets.models import Category, Tag, Ticket
+
+from . import ddl
+from .index import ensure_triggers, reindex_tickets
+from .vocabulary import VOCABULARY, comment_text, description_text, title_text
+
+TEMPLATES = ("workshop", "support", "servicedesk", "boards")
+KEY_PREFIX = {"workshop": "GW", "support": "GS", "servicedesk": "GD", "boards": "GB"}
+
+
+@dataclass
+class ProjectPlan:
+    project: Project
+    template: str
+    states: list[WorkflowState]
+    state_weights: list[float]
+    initial_state_id: int
+    columns: dict[int, int | None]
+    priorities: list[int]
+    staff_ids: list[int]
+    requester_ids: list[int]
+    category_ids: list[int | None]
+    tag_ids: list[int]
+    customer_ids: list[int | None] = field(default_factory=list)
+    company_ids: list[int | None] = field(default_factory=list)
+
+
+class Progress:
+    """A one-line progress bar on stderr: done/total, rate, ETA."""
+
+    def __init__(self, total: int, label: str, stream=None, enabled: bool = True) -> None:
+        self.total = max(total, 1)
+        self.label = label
+        self.stream = stream or sys.stderr
+        self.enabled = enabled
+        self.start = time.monotonic()
+
+    def update(self, done: int) -> None:
+        if not self.enabled:
+            return
+        elapsed = max(time.monotonic() - self.start, 1e-6)
+        rate = done / elapsed
+        eta = (self.total - done) / rate if rate > 0 else 0.0
+        width = 30
+        filled = int(width * done / self.total)
+        bar = "#" * filled + "." * (width - filled)
+        self.stream.write(
+            f"\r{self.label} [{bar}] {done}/{self.total} {100 * done / self.total:5.1f}% "
+            f"{rate:,.0f}/s ETA {int(eta) // 60}m{int(eta) % 60:02d}s "
+        )
+        self.stream.flush()
+
+    def finish(self) -> float:
+        elapsed = time.monotonic() - self.start
+        if self.enabled:
+            self.stream.write("\n")
+            self.stream.flush()
+        return elapsed
+
+
+# -- low-level writers ---------------------------------------------------------------------
+
+
+def _insert_rows(cursor, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    if connection.vendor == "postgresql":
+        cols = ", ".join(columns)
+        with cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    rows = [tuple(_adapt(v) for v in row) for row in rows]
+    if not rows:
+        return
+    placeholders = ", ".join(["%s"] * len(columns))
+    cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", rows)
+
+
+def _adapt(value: Any) -> Any:
+    """Python values as Django stores them on databases without COPY (SQLite)."""
+    if isinstance(value, uuid.UUID):
+        return value.hex
+    if isinstance(value, datetime):
+        return connection.ops.adapt_datetimefield_value(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _reserve_ids(cursor, table: str, count: int) -> list[int]:
+    """Ids for ``count`` new rows of ``table``; must run in the batch's transaction."""
+    if connection.vendor == "postgresql":
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [table, count],
+        )
+        return [row[0] for row in cursor.fetchall()]
+    # SQLite: the IMMEDIATE transaction holds the writer lock, so max(id) is stable.
+    cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
+    start = cursor.fetchone()[0] + 1
+    return list(range(start, start + count))
+
+
+def _advance_counter(cursor, project_id: int, count: int) -> int:
+    """Take ``count`` numbers in the project; returns the first one."""
+    cursor.execute(
+        "UPDATE projects_projectcounter SET last_number = last_number + %s "
+        "WHERE project_id = %s RETURNING last_number",
+        [count, project_id],
+    )
+    last = cursor.fetchone()[0]
+    return last - count + 1
+
+
+# -- set-up --------------------------------------------------------------------------------
+
+
+def _role_split(project: Project) -> tuple[list[Role], list[Role]]:
+    staff, requesters = [], []
+    for role in Role.objects.filter(project=project):
+        perms = set(role.permissions)
+        if "view_all_tickets" in perms or "be_assigned" in perms:
+            staff.append(role)
+        else:
+            requesters.append(role)
+    return staff, requesters or staff
+
+
+def build_setup(
+    *, run: str, projects_per_template: int, users: int, rng: random.Random, say: Callable
+) -> list[ProjectPlan]:
+    password = make_password("generated-Password-1")
+    admin = User.objects.create(
+        username=f"gen_{run}_admin",
+        email=f"gen_{run}_admin@generated.test",
+        password=password,
+        is_staff=True,
+        first_name="Generator",
+        last_name="Admin",
+    )
+    first_names = VOCABULARY["first_names"]
+    last_names = VOCABULARY["last_names"]
+    people = User.objects.bulk_create(
+        [
+            User(
+                username=f"gen_{run}_{i}",
+                email=f"gen_{run}_{i}@generated.test",
+                password=password,
+                first_name=rng.choice(first_names),
+                last_name=rng.choice(last_names),
+            )
+            for i in range(users)
+        ],
+        batch_size=1000,
+    )
+    if connection.vendor != "postgresql":  # ids are returned on PostgreSQL and SQLite ≥ 3.35
+        people = list(User.objects.filter(username__startswith=f"gen_{run}_").exclude(pk=admin.pk))
+    customers = Customer.objects.bulk_create(
+        [
+            Customer(
+                name=f"{rng.choice(first_names)} {rng.choice(last_names)}",
+                email=f"customer_{run}_{i}@generated.test",
+                company=rng.choice(VOCABULARY["companies"]),
+            )
+            for i in range(max(users, 50))
+        ],
+        batch_size=1000,
+    )
+    companies = [
+        Company.objects.create(name=f"{name} ({run})", description="Generated client")
+        for name in VOCABULARY["companies"][:8]
+    ]
+    plans: list[ProjectPlan] = []
+    for template in TEMPLATES:
+        for i in range(projects_per_template):
+            key = f"{KEY_PREFIX[template]}{run.upper()}{i + 1}"[:20]
+            project = project_create(
+                actor=admin,
+                template=template,
+                key=key,
+                name=f"{VOCABULARY['project_names'][template]} {i + 1}",
+                description=f"Generated {template} project",
+            )
+            say(f"project {project.key} ({template})")
+            staff_roles, requester_roles = _role_split(project)
+            members = rng.sample(people, k=min(len(people), max(10, len(people) // 3)))
+            cut = max(2, len(members) // 3)
+            staff_users, requester_users = members[:cut], members[cut:] or members[:cut]
+            Membership.objects.bulk_create(
+                [
+                    Membership(project=project, user=u, role=rng.choice(staff_roles))
+                    for u in staff_users
+                ]
+                + [
+                    Membership(project=project, user=u, role=rng.choice(requester_roles))
+                    for u in requester_users
+                    if u not in staff_users
+                ]
+            )
+            states = list(WorkflowState.objects.filter(project=project).order_by("order"))
+            weights = [
+                {
+                    StateCategory.OPEN: 3.0,
+                    StateCategory.ACTIVE: 2.0,
+                    StateCategory.DONE: 4.0,
+                    StateCategory.CANCELLED: 0.5,
+                }.get(s.category, 1.0)
+                for s in states
+            ]
+            columns: dict[int, int | None] = {s.pk: None for s in states}
+            for column in BoardColumn.objects.filter(project=project).order_by("-order"):
+                columns[column.state_id] = column.pk
+            categories: list[int | None] = [None]
+            if template in ("support", "servicedesk"):
+                categories = [
+                    Category.objects.create(project=project, slug=slug, name=slug.title()).pk
+                    for slug in VOCABULARY["categories"]
+                ]
+            tags = [
+                Tag.objects.create(project=project, name=name).pk
+                for name in rng.sample(VOCABULARY["tags"], k=12)
+            ]
+            plan = ProjectPlan(
+                project=project,
+                template=template,
+                states=states,
+                state_weights=weights,
+                initial_state_id=next(s.pk for s in states if s.is_initial),
+                columns=columns,
+                priorities=sorted(project.blueprint.priorities) or [2],
+                staff_ids=[u.pk for u in staff_users],
+                requester_ids=[u.pk for u in requester_users],
+                category_ids=categories,
+                tag_ids=tags,
+            )
+            if template == "servicedesk":
+                plan.customer_ids = [
+                    c.pk for c in rng.sample(customers, k=min(200, len(customers)))
+                ]
+            if template == "boards":
+                project.companies.add(*companies)
+                plan.company_ids = [c.pk for c in companies] + [None]
+            plans.append(plan)
+    return plans
+
+
+# -- the bulk of the rows ------------------------------------------------------------------
+
+TICKET_COLUMNS = (
+    "id", "project_id", "number", "public_id", "title", "description", "state_id", "column_id",
+    "rank", "priority", "category_id", "type", "created_by_id", "customer_id", "company_id",
+    "location", "department", "urgency", "importance", "due_date", "start_date",
+    "estimated_hours", "actual_hours", "first_response_at", "resolved_at", "closed_at",
+    "sla_breach_notified_at", "created_at", "updated_at", "version",
+)  # fmt: skip
+COMMENT_COLUMNS = ("ticket_id", "author_id", "body", "is_internal", "created_at", "updated_at")
+EVENT_COLUMNS = (
+    "project_id", "ticket_id", "ticket_ref", "actor_id", "action", "field", "old_value",
+    "new_value", "data", "created_at",
+)  # fmt: skip
+
+
+def _check_ticket_columns() -> None:
+    """Fail loudly if the Ticket model gained a NOT NULL column this writer does not fill."""
+    missing = [
+        f.column
+        for f in Ticket._meta.concrete_fields
+        if f.column not in TICKET_COLUMNS and not f.null and not f.has_default()
+    ]
+    if missing:
+        raise RuntimeError(f"generate: tickets_ticket columns not filled: {missing}")
+
+
+def _write_batch(
+    *,
+    plans: list[ProjectPlan],
+    size: int,
+    comments_per_ticket: int,
+    moment_start,
+    step: timedelta,
+    offset: int,
+    rng: random.Random,
+) -> tuple[int, int, int]:
+    """Write ``size`` tickets with their children in one transaction; returns
+    (tickets, comments, events) written."""
+    extra_cols = [
+        f.column
+        for f in Ticket._meta.concrete_fields
+        if f.column not in TICKET_COLUMNS and f.has_default()
+    ]
+    extra_defaults = [
+        f.get_default() for f in Ticket._meta.concrete_fields if f.column in extra_cols
+    ]
+    ticket_columns = [*TICKET_COLUMNS, *extra_cols]
+    with transaction.atomic(), connection.cursor() as cursor:
+        picks = [rng.randrange(len(plans)) for _ in range(size)]
+        per_project: dict[int, int] = {}
+        for p in picks:
+            per_project[p] = per_project.get(p, 0) + 1
+        next_number = {
+            p: _advance_counter(cursor, plans[p].project.pk, n) for p, n in per_project.items()
+        }
+        ids = _reserve_ids(cursor, "tickets_ticket", size)
+        tickets, tag_rows, assign_rows, comment_rows, event_rows = [], [], [], [], []
+        for i, (ticket_id, p) in enumerate(zip(ids, picks, strict=True)):
+            plan = plans[p]
+            number = next_number[p]
+            next_number[p] = number + 1
+            template = plan.template
+            created = moment_start + step * (offset + i)
+            state = rng.choices(plan.states, weights=plan.state_weights)[0]
+            done = state.category == StateCategory.DONE
+            cancelled = state.category == StateCategory.CANCELLED
+            title = title_text(template, rng)
+            requester = rng.choice(plan.requester_ids)
+            staff = rng.choice(plan.staff_ids)
+            n_comments = rng.randint(0, 2 * comments_per_ticket) if comments_per_ticket else 0
+            last = created + timedelta(hours=rng.randint(1, 72) * max(n_comments, 1))
+            tickets.append(
+                (
+                    ticket_id, plan.project.pk, number, uuid.uuid4(), title,
+                    description_text(template, rng), state.pk, plan.columns.get(state.pk),
+                    float(number), rng.choice(plan.priorities), rng.choice(plan.category_ids),
+                    rng.choice(VOCABULARY["types"][template]), requester,
+                    rng.choice(plan.customer_ids) if plan.customer_ids else None,
+                    rng.choice(plan.company_ids) if plan.company_ids else None,
+                    "", "", "", "", created + timedelta(days=rng.randint(1, 30)), None, None,
+                    None, created + timedelta(hours=1) if n_comments else None,
+                    last if done else None, last if done or cancelled else None, None,
+                    created, last, 1 + n_comments, *extra_defaults,
+                )
+            )  # fmt: skip
+            ref = plan.project.blueprint.format_number(plan.project.key, number)
+            event_rows.append(
+                (plan.project.pk, ticket_id, ref, requester, "created", "", "", title,
+                 json.dumps({"state": plan.states[0].key}), created)
+            )  # fmt: skip
+            if state.pk != plan.initial_state_id:
+                event_rows.append(
+                    (plan.project.pk, ticket_id, ref, staff, "status_changed", "status",
+                     plan.states[0].key, state.key, "{}", last)
+                )  # fmt: skip
+            for tag_id in rng.sample(plan.tag_ids, k=rng.choice((0, 1, 1, 2, 3))):
+                tag_rows.append((ticket_id, tag_id))
+            if rng.random() < 0.7:
+                assign_rows.append((ticket_id, staff, created))
+            for c in range(n_comments):
+                author = staff if c % 2 == 0 else requester
+                at = created + timedelta(hours=c + 1)
+                body = comment_text(template, rng)
+                internal = author == staff and rng.random() < 0.2
+                comment_rows.append((ticket_id, author, body, internal, at, at))
+                event_rows.append(
+                    (plan.project.pk, ticket_id, ref, author, "commented", "comment", "",
+                     body[:200], json.dumps({"is_internal": internal}), at)
+                )  # fmt: skip
+        _insert_rows(cursor, "tickets_ticket", ticket_columns, tickets)
+        _insert_rows(cursor, "tickets_ticket_tags", ("ticket_id", "tag_id"), tag_rows)
+        _insert_rows(
+            cursor, "tickets_ticketassignment", ("ticket_id", "user_id", "assigned_at"), assign_rows
+        )
+        _insert_rows(cursor, "tickets_comment", COMMENT_COLUMNS, comment_rows)
+        _insert_rows(cursor, "audit_event", EVENT_COLUMNS, event_rows)
+        reindex_tickets(first_id=ids[0], last_id=ids[-1])
+    return size, len(comment_rows), len(event_rows)
+
+
+def _bypass_triggers(enable_bypass: bool) -> bool:
+    """Per-row index triggers off for this session (they are replaced by per-batch reindex)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # JIT compiles for ~1 s on every large batch statement: never worth it here.
+            cursor.execute("SET jit = off")
+            # A larger GIN pending list: fewer, bigger merges while the index grows.
+            cursor.execute("SET gin_pending_list_limit = '64MB'")
+            try:
+                with transaction.atomic():
+                    cursor.execute(
+                        "SET session_replication_role = %s",
+                        ["replica" if enable_bypass else "origin"],
+                    )
+                return True
+            except Exception:  # not a superuser: keep the triggers (slower, still correct)
+                return False
+        if connection.vendor == "sqlite":
+            if enable_bypass:
+                for sql in ddl.SQLITE_BACKWARD[:-1]:
+                    cursor.execute(sql)
+            else:
+                ensure_triggers()
+            return True
+    return False
+
+
+def generate(
+    *,
+    tickets: int,
+    comments_per_ticket: int = 2,
+    batch_size: int = 5000,
+    projects_per_template: int = 2,
+    users: int = 200,
+    seed: int | None = None,
+    progress: bool = True,
+    say: Callable[[str], None] = lambda text: None,
+) -> dict[str, Any]:
+    """Create ``tickets`` tickets (and everything around them); returns counts and timings."""
+    _check_ticket_columns()
+    rng = random.Random(seed)
+    run = uuid.uuid4().hex[:5]
+    started = time.monotonic()
+    with transaction.atomic():
+        plans = build_setup(
+            run=run, projects_per_template=projects_per_template, users=users, rng=rng, say=say
+        )
+    setup_seconds = time.monotonic() - started
+    # Tickets are spread over the last three years, oldest first.
+    now = clock.now()
+    span = timedelta(days=3 * 365)
+    step = span / max(tickets, 1)
+    moment_start = now - span
+    bar = Progress(tickets, "tickets", enabled=progress)
+    done = comments = events = 0
+    _bypass_triggers(True)
+    try:
+        while done < tickets:
+            size = min(batch_size, tickets - done)
+            t, c, e = _write_batch(
+                plans=plans,
+                size=size,
+                comments_per_ticket=comments_per_ticket,
+                moment_start=moment_start,
+                step=step,
+                offset=done,
+                rng=rng,
+            )
+            done += t
+            comments += c
+            events += e
+            bar.update(done)
+    finally:
+        _bypass_triggers(False)
+    load_seconds = bar.finish()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for table in (
+                "tickets_ticket",
+                "tickets_comment",
+                "audit_event",
+                "search_ticketdocument",
+            ):
+                cursor.execute(f"ANALYZE {table}")
+    return {
+        "run": run,
+        "projects": [p.project.key for p in plans],
+        "tickets": done,
+        "comments": comments,
+        "events": events,
+        "setup_seconds": round(setup_seconds, 2),
+        "load_seconds": round(load_seconds, 2),
+        "tickets_per_second": round(done / load_seconds, 1) if load_seconds else None,
+        "vendor": connection.vendor,
+    }

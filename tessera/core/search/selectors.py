@@ -1,0 +1,81 @@
+"""Full-text matching and ranking of tickets over the index in ``tessera.core.search.ddl``.
+
+Query text is never handed to a query parser as typed: it is cut into words (letters and
+digits of any script), each word becomes a quoted prefix term, and the terms are AND-ed.
+Quotes, operators, parentheses and stray unicode therefore cannot make a query fail; text
+with no word in it matches nothing (apart from an exact ticket number).
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.db import connection
+from django.db.models import F, FloatField, QuerySet
+from django.db.models.expressions import RawSQL
+
+WORD_RE = re.compile(r"[^\W_]+")
+MAX_TERMS = 16
+MAX_TERM_LENGTH = 64
+
+# Relative weights: number and title, tags, description, comments.
+SQLITE_WEIGHTS = "10.0, 10.0, 4.0, 2.0, 1.0"
+EXACT_NUMBER_BONUS = 100.0
+
+
+def search_terms(text: str) -> list[str]:
+    return [w.lower()[:MAX_TERM_LENGTH] for w in WORD_RE.findall(text or "")][:MAX_TERMS]
+
+
+def _match_sql(terms: list[str]) -> tuple[str, str, str]:
+    """(ids subquery, rank expression over ``tickets_ticket.id``, query parameter)."""
+    if connection.vendor == "postgresql":
+        query = " & ".join(f"'{t}':*" for t in terms)
+        ids = (
+            "SELECT ticket_id FROM search_ticketdocument WHERE document @@ to_tsquery('simple', %s)"
+        )
+        rank = (
+            "(SELECT ts_rank('{0.1, 0.3, 0.6, 1.0}', d.document, to_tsquery('simple', %s)) "
+            "FROM search_ticketdocument d WHERE d.ticket_id = tickets_ticket.id)"
+        )
+        return ids, rank, query
+    query = " AND ".join(f'"{t}"*' for t in terms)
+    ids = "SELECT rowid FROM search_ticketdocument WHERE search_ticketdocument MATCH %s"
+    rank = (
+        f"(SELECT -bm25(search_ticketdocument, {SQLITE_WEIGHTS}) FROM search_ticketdocument "
+        "WHERE search_ticketdocument MATCH %s AND rowid = tickets_ticket.id)"
+    )
+    return ids, rank, query
+
+
+def tickets_matching(qs: QuerySet, text: str, *, number: int | None = None) -> QuerySet:
+    """Filter ``qs`` (tickets) to those whose document matches ``text``, or whose number is
+    ``number``. Unless the caller already chose an order, best matches come first
+    (exact number, then weighted relevance, then newest)."""
+    terms = search_terms(text)
+    if not terms and number is None:
+        return qs.none()
+    parts: list[str] = []
+    params: list = []
+    if terms:
+        ids, rank_sql, query = _match_sql(terms)
+        parts.append(ids)
+        params.append(query)
+    if number is not None:
+        parts.append("SELECT id FROM tickets_ticket WHERE number = %s")
+        params.append(number)
+    qs = qs.filter(pk__in=RawSQL(" UNION ".join(parts), params))
+    if qs.query.order_by:
+        return qs
+    rank_parts: list[str] = []
+    rank_params: list = []
+    if terms:
+        rank_parts.append(f"COALESCE({rank_sql}, 0)")
+        rank_params.append(query)
+    if number is not None:
+        rank_parts.append(
+            f"(CASE WHEN tickets_ticket.number = %s THEN {EXACT_NUMBER_BONUS} ELSE 0 END)"
+        )
+        rank_params.append(number)
+    rank = RawSQL(" + ".join(rank_parts), rank_params, output_field=FloatField())
+    return qs.annotate(search_rank=rank).order_by(F("search_rank").desc(), "-created_at", "-id")

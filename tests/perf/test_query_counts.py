@@ -1,0 +1,129 @@
+"""Query-count guard: every list and dashboard endpoint of every surface runs the same number
+of SQL queries whatever the page size and however many tickets exist.
+
+The endpoint list is maintained here (surfaces are added as they are routed). An endpoint
+that does not resolve to its surface yet is collected with a ``NOT-ROUTED`` id and skipped
+with that reason — never dropped silently.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import Resolver404, resolve
+
+from tessera.core.accounts.services import api_token_create
+from tessera.core.tickets.services import comment_add, ticket_create, ticket_set_tags
+
+# (surface, template of the tickets it shows, path, auth style)
+ENDPOINTS: list[tuple[str, str, str, str]] = [
+    ("workshop", "workshop", "/api/v1/tickets/", "jwt"),
+    ("workshop", "workshop", "/api/v1/inventory-items/", "jwt"),
+    ("workshop", "workshop", "/api/v1/xp/transactions/", "jwt"),
+    ("workshop", "workshop", "/api/v1/xp/leaderboard/", "jwt"),
+    ("workshop", "workshop", "/api/v1/analytics/technicians/", "jwt"),
+    ("support", "support", "/api/tickets", "cookie"),
+    ("support", "support", "/api/tickets/all", "cookie"),
+    ("servicedesk", "servicedesk", "/api/ticketing/tickets/", "jwt"),
+    ("servicedesk", "servicedesk", "/api/ticketing/tickets/my_tickets/", "jwt"),
+    ("servicedesk", "servicedesk", "/api/ticketing/tickets/overdue/", "jwt"),
+    ("servicedesk", "servicedesk", "/api/ticketing/tickets/unassigned/", "jwt"),
+    ("servicedesk", "servicedesk", "/api/ticketing/tickets/statistics/", "jwt"),
+    ("servicedesk", "servicedesk", "/api/ticketing/comments/", "jwt"),
+    ("servicedesk", "servicedesk", "/api/ticketing/history/", "jwt"),
+    ("servicedesk", "servicedesk", "/api/ticketing/customers/", "jwt"),
+    ("boards", "boards", "/api/tickets/tickets/", "jwt"),
+    ("boards", "boards", "/api/tickets/projects/", "jwt"),
+    ("boards", "boards", "/api/tickets/comments/", "jwt"),
+    ("boards", "boards", "/api/tickets/tags/", "jwt"),
+    ("boards", "boards", "/api/tickets/companies/", "jwt"),
+    ("boards", "boards", "/api/tickets/users/", "jwt"),
+    ("boards", "boards", "/api/tickets/dashboard/newest/?project={project}", "jwt"),
+    ("boards", "boards", "/api/tickets/dashboard/activity/?project={project}", "jwt"),
+    ("boards", "boards", "/api/tickets/dashboard/workload/?project={project}", "jwt"),
+    ("boards", "boards", "/api/tickets/dashboard/kanban-summary/?project={project}", "jwt"),
+    ("boards", "boards", "/api/tickets/dashboard/attention-needed/?project={project}", "jwt"),
+    ("boards", "boards", "/api/tickets/dashboard/company-health/?project={project}", "jwt"),
+    ("feed", "servicedesk", "/api/tickets/", "token"),
+]
+
+
+def _routed(surface: str, path: str) -> bool:
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return False
+    module = getattr(match.func, "__module__", "") or ""
+    view_class = getattr(match.func, "view_class", None) or getattr(match.func, "cls", None)
+    if view_class is not None:
+        module = view_class.__module__
+    return f"tessera.surfaces.{surface}." in module
+
+
+def _params() -> list:
+    params = []
+    for surface, template, path, auth in ENDPOINTS:
+        routed = _routed(surface, path.split("?")[0])
+        ident = f"{surface}:{path}" if routed else f"NOT-ROUTED-{surface}:{path}"
+        marks = (
+            [] if routed else [pytest.mark.skip(reason=f"{path} is not routed to {surface} yet")]
+        )
+        params.append(pytest.param(surface, template, path, auth, id=ident, marks=marks))
+    return params
+
+
+def _client(api, auth: str, user):
+    if auth == "jwt":
+        return api(user)
+    client = api()
+    if auth == "token":
+        _, raw = api_token_create(name="perf", user=user)
+        client.credentials(HTTP_X_API_TOKEN=raw)
+    elif auth == "cookie":
+        response = client.post(
+            "/api/auth/login", {"email": user.email, "password": "pw-Secret-123"}, format="json"
+        )
+        assert response.status_code == 200, response.content[:300]
+    return client
+
+
+def _add_tickets(project, actor, n: int, start: int) -> None:
+    for i in range(n):
+        ticket = ticket_create(
+            actor=actor,
+            project=project,
+            title=f"Perf ticket {start + i} printer",
+            description="Query budget guard",
+            check_permission=False,
+        )
+        ticket_set_tags(actor=actor, ticket=ticket, names=[f"tag{i % 3}"], may_create=True)
+        comment_add(actor=actor, ticket=ticket, body=f"comment {i}", check_permission=False)
+
+
+def _count(client, path: str, size: int) -> tuple[int, int]:
+    sep = "&" if "?" in path else "?"
+    url = f"{path}{sep}page_size={size}&limit={size}"
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code, response.content[:300])
+    return len(ctx.captured_queries), response.status_code
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("surface", "template", "path", "auth"), _params())
+def test_query_count_constant(surface, template, path, auth, make_user, make_project, api):
+    admin = make_user(is_superuser=True, is_staff=True)
+    project = make_project(template, owner=admin)
+    client = _client(api, auth, admin)
+    path = path.format(project=project.pk)
+    _add_tickets(project, admin, 2, 0)
+    _count(client, path, 2)  # warm per-process caches (content types, runtime settings)
+    few_small, _ = _count(client, path, 2)
+    _add_tickets(project, admin, 8, 100)
+    many_small, _ = _count(client, path, 2)
+    many_large, _ = _count(client, path, 10)
+    assert few_small == many_small == many_large, (
+        f"{path}: {few_small} queries with 2 tickets, {many_small} with 10 tickets "
+        f"(page 2), {many_large} with page size 10"
+    )

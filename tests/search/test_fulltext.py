@@ -1,0 +1,204 @@
+"""The full-text index is current the moment a write commits, ranks sensibly, and no query
+text can make it fail — on SQLite (FTS5) and PostgreSQL (tsvector + GIN)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from tessera.core.tickets.models import Comment, Tag, Ticket
+from tessera.core.tickets.selectors import ticket_search, tickets_visible_to
+from tessera.core.tickets.services import (
+    comment_add,
+    ticket_create,
+    ticket_delete,
+    ticket_set_tags,
+    ticket_update,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def setup(make_project, make_user):
+    owner = make_user(is_superuser=True)
+    project = make_project("servicedesk", "SRCH", owner=owner)
+    return owner, project
+
+
+def found(text: str, qs=None) -> list[int]:
+    return list(
+        ticket_search(qs if qs is not None else Ticket.objects.all(), text).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def new_ticket(owner, project, title: str, description: str = "") -> Ticket:
+    return ticket_create(actor=owner, project=project, title=title, description=description)
+
+
+def test_new_ticket_is_findable_by_title_and_description(setup):
+    owner, project = setup
+    ticket = new_ticket(owner, project, "Printer jammed on floor three", "Paper tray stuck")
+    other = new_ticket(owner, project, "VPN drops every hour")
+    assert found("printer") == [ticket.pk]
+    assert found("tray") == [ticket.pk]
+    assert found("PRINT") == [ticket.pk]  # prefix, case-insensitive
+    assert found("jammed floor") == [ticket.pk]  # all words must match
+    assert found("jammed vpn") == []
+    assert found("vpn") == [other.pk]
+
+
+def test_number_display_and_raw(setup):
+    owner, project = setup
+    tickets = [new_ticket(owner, project, f"Ticket {i}") for i in range(3)]
+    second = tickets[1]
+    assert second.number == 2
+    assert found("2")[0] == second.pk  # exact number first
+    assert found("TKT-000002") == [second.pk]
+    assert found("#2")[0] == second.pk
+    assert found("SRCH-2")[0] == second.pk
+
+
+def test_update_makes_new_words_findable_and_old_ones_not(setup):
+    owner, project = setup
+    ticket = new_ticket(owner, project, "Laptop battery swollen")
+    ticket_update(actor=owner, ticket=ticket, changes={"title": "Monitor flickers"})
+    assert found("monitor") == [ticket.pk]
+    assert found("battery") == []
+    ticket_update(
+        actor=owner,
+        ticket=Ticket.objects.get(pk=ticket.pk),
+        changes={"description": "Cable was loose"},
+    )
+    assert found("cable") == [ticket.pk]
+
+
+def test_comment_makes_ticket_findable_and_delete_forgets(setup):
+    owner, project = setup
+    ticket = new_ticket(owner, project, "Login problem")
+    assert found("kerberos") == []
+    comment = comment_add(actor=owner, ticket=ticket, body="Kerberos ticket expired, renewed it")
+    assert found("kerberos") == [ticket.pk]
+    Comment.objects.filter(pk=comment.pk).update(body="Password reset done")
+    assert found("kerberos") == []
+    assert found("password") == [ticket.pk]
+    Comment.objects.filter(pk=comment.pk).delete()
+    assert found("password") == []
+
+
+def test_tags_make_ticket_findable_and_follow_renames(setup):
+    owner, project = setup
+    ticket = new_ticket(owner, project, "Slow database")
+    ticket_set_tags(actor=owner, ticket=ticket, names=["performance"], may_create=True)
+    assert found("performance") == [ticket.pk]
+    ticket_set_tags(actor=owner, ticket=ticket, names=["backend"], may_create=True)
+    assert found("performance") == []
+    assert found("backend") == [ticket.pk]
+    Tag.objects.filter(name="backend").update(name="infrastructure")
+    assert found("infrastructure") == [ticket.pk]
+    assert found("backend") == []
+
+
+def test_deleted_ticket_leaves_the_index(setup):
+    owner, project = setup
+    ticket = new_ticket(owner, project, "Obsolete request")
+    comment_add(actor=owner, ticket=ticket, body="some reply")
+    ticket_delete(actor=owner, ticket=ticket)
+    assert found("obsolete") == []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM search_ticketdocument")
+        assert cursor.fetchone()[0] == 0
+
+
+def test_ranking_title_before_comment(setup):
+    owner, project = setup
+    in_comment = new_ticket(owner, project, "Something else")
+    comment_add(actor=owner, ticket=in_comment, body="maybe the router again")
+    in_description = new_ticket(owner, project, "Network down", "The router restarts")
+    in_title = new_ticket(owner, project, "Router firmware upgrade")
+    assert found("router") == [in_title.pk, in_description.pk, in_comment.pk]
+
+
+def test_caller_order_is_kept(setup):
+    owner, project = setup
+    a = new_ticket(owner, project, "Alpha widget")
+    b = new_ticket(owner, project, "Beta widget", "widget widget widget")
+    qs = Ticket.objects.order_by("number")
+    assert found("widget", qs) == [a.pk, b.pk]
+    assert found("widget", Ticket.objects.order_by("-number")) == [b.pk, a.pk]
+
+
+def test_search_respects_visibility(setup, make_user, member):
+    owner, project = setup
+    requester = member(project, "customer") if "customer" in _roles(project) else None
+    if requester is None:
+        pytest.fail(f"servicedesk roles changed: {_roles(project)}")
+    mine = ticket_create(
+        actor=requester, project=project, title="My keyboard", check_permission=False
+    )
+    new_ticket(owner, project, "Their keyboard")
+    qs = tickets_visible_to(requester)
+    assert found("keyboard", qs) == [mine.pk]
+
+
+def _roles(project) -> list[str]:
+    return list(project.roles.values_list("name", flat=True))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        '"',
+        "'",
+        '"unbalanced',
+        "a'b\"c",
+        "foo AND OR NOT",
+        "NEAR(a b)",
+        "title:foo",
+        "* ^ - + ( ) : { }",
+        "&|!<->",
+        "!!!",
+        "%_\\",
+        "'; DROP TABLE tickets_ticket; --",
+        "日本語のチケット",
+        "Ünïcödé café",
+        "emoji 🎫🔥",
+        "\x00nul",
+        "x" * 5000,
+        " ".join(["word"] * 200),
+        "-1",
+        "99999999999999999999",
+        "TKT-",
+        "#",
+    ],
+)
+def test_hostile_query_text_never_fails(setup, text):
+    owner, project = setup
+    ticket = new_ticket(owner, project, "Café printer 日本語のチケット")
+    result = found(text)
+    assert isinstance(result, list)
+    if text.strip() == "":
+        assert result == [ticket.pk]
+
+
+def test_unicode_words_match(setup):
+    owner, project = setup
+    ticket = new_ticket(owner, project, "Проблема с принтером", "ошибка")
+    assert found("принтером") == [ticket.pk]
+    assert found("ошибка") == [ticket.pk]
+
+
+def test_index_backend_matches_vendor():
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT indexdef FROM pg_indexes WHERE tablename = 'search_ticketdocument'"
+            )
+            assert any("gin" in row[0].lower() for row in cursor.fetchall())
+        else:
+            cursor.execute("SELECT sql FROM sqlite_master WHERE name = 'search_ticketdocument'")
+            assert "fts5" in cursor.fetchone()[0].lower()
