@@ -130,11 +130,10 @@ def ticket_search(qs: QuerySet[Ticket], text: str) -> QuerySet[Ticket]:
     text = (text or "").strip()
     if not text:
         return qs
-    q = Q(title__icontains=text) | Q(description__icontains=text) | Q(tags__name__iexact=text)
+    from tessera.core.search.selectors import tickets_matching
+
     match = NUMBER_RE.match(text)
-    if match:
-        q |= Q(number=int(match.group(1)))
-    return qs.filter(pk__in=Ticket.objects.filter(q).values("pk"))
+    return tickets_matching(qs, text, number=int(match.group(1)) if match else None)
 
 
 def with_card_fields(qs: QuerySet[Ticket], *, actor) -> QuerySet[Ticket]:
