@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncDate
 
 from tessera.core.audit.models import Event
@@ -309,8 +309,8 @@ def dashboard(*, actor, project: Project | None = None, days: int = 14) -> Dashb
 
     by_state_rows = (
         base.values("state__name", "state__category")
-        .annotate(n=Count("id"))
-        .order_by("state__category", "state__name")
+        .annotate(n=Count("id"), o=Min("state__order"))
+        .order_by("o", "state__name")
     )
     by_state = [
         Bar(r["state__name"], r["n"], STATE_COLORS.get(r["state__category"], "#0052cc"))

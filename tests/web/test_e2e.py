@@ -1,0 +1,262 @@
+"""End-to-end tests in real headless Chromium (Debian's ``chromium``), driven by Playwright.
+
+Never a downloaded browser: Playwright launches ``/usr/bin/chromium`` through
+``executable_path``. Each test saves screenshots under ``test-artifacts/screenshots/``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(),
+        reason="Debian's chromium is not installed (apt-get install chromium); CI installs it",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def open_page(browser, live_server):
+    """``open_page(user, width=1280)`` → a signed-in page (signs in through the form)."""
+    contexts = []
+
+    def make(username: str, *, password: str = "pw-Secret-123", width: int = 1280):
+        ctx = browser.new_context(
+            viewport={"width": width, "height": 900}, base_url=live_server.url
+        )
+        contexts.append(ctx)
+        page = ctx.new_page()
+        page.set_default_timeout(10_000)
+        page.goto("/login/")
+        page.get_by_label("Username or email").fill(username)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_load_state("networkidle")
+        return page
+
+    yield make
+    for ctx in contexts:
+        ctx.close()
+
+
+def shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def test_sign_in_is_refused_with_a_wrong_password(desk, browser, live_server):
+    ctx = browser.new_context(base_url=live_server.url)
+    page = ctx.new_page()
+    page.goto("/login/")
+    shot(page, "sign-in")
+    page.get_by_label("Username or email").fill("agent")
+    page.get_by_label("Password").fill("wrong")
+    page.get_by_role("button", name="Sign in").click()
+    assert page.get_by_role("alert").is_visible()
+    ctx.close()
+
+
+def test_customer_files_agent_answers_with_internal_note(desk, make_ticket, open_page):
+    from tessera.core.tickets.services import ticket_assign, ticket_set_tags, ticket_transition
+
+    p, agent_user = desk["project"], desk["agent"]
+    for title, prio, tag, state in [
+        ("VPN drops every hour", 4, "network", "in_progress"),
+        ("New starter needs an account", 3, "accounts", None),
+        ("Monitor flickers", 2, "hardware", "waiting_for_customer"),
+    ]:
+        t = make_ticket(p, desk["stranger"], title, priority=prio)
+        ticket_assign(actor=agent_user, ticket=t, assignees=[agent_user])
+        ticket_set_tags(actor=agent_user, ticket=t, names=[tag], may_create=True)
+        if state:
+            ticket_transition(actor=agent_user, ticket=t, to_state="in_progress")
+            if state != "in_progress":
+                ticket_transition(actor=agent_user, ticket=t, to_state=state)
+    customer = open_page("carol")
+    assert customer.url.endswith("/portal/")
+    customer.get_by_role("link", name="Ask for help").click()
+    customer.get_by_label("Title").fill("Laptop will not boot")
+    customer.get_by_label("Description").fill("Black screen since this morning.")
+    customer.get_by_role("button", name="Send request").click()
+    customer.wait_for_url(re.compile(r"/portal/tickets/\d+/$"))
+    ticket_url = customer.url
+    ticket_id = re.search(r"/tickets/(\d+)/", ticket_url).group(1)
+    shot(customer, "portal-ticket-new")
+
+    agent = open_page("agent")
+    assert agent.url.endswith("/tickets/")
+    agent.get_by_role("link", name="Laptop will not boot").wait_for()
+    shot(agent, "agent-workspace")
+    agent.get_by_label("Search").fill("laptop")
+    agent.wait_for_function(
+        "document.getElementById('result-count').textContent.trim() === '1 ticket'"
+    )
+    agent.get_by_role("link", name="Laptop will not boot").click()
+    agent.wait_for_url(f"**/tickets/{ticket_id}/")
+    agent.get_by_label("Reply or note").fill("Please hold the power button for 30 seconds.")
+    agent.get_by_role("button", name="Send").click()
+    agent.locator(".comment.public", has_text="hold the power button").wait_for()
+    agent.get_by_label("Reply or note").fill("Probably the SSD again — order a spare.")
+    agent.get_by_label("Internal note (agents only)").check()
+    agent.get_by_role("button", name="Send").click()
+    note = agent.locator(".comment.internal", has_text="order a spare")
+    note.wait_for()
+    assert "Internal note" in note.inner_text()
+    agent.get_by_label("Move to").select_option("in_progress")
+    agent.get_by_role("button", name="Change state").click()
+    agent.wait_for_load_state("networkidle")
+    assert agent.locator("#ticket-state").inner_text() == "In progress"
+    shot(agent, "agent-ticket")
+
+    customer.goto(ticket_url)
+    body = customer.locator("main").inner_text()
+    assert "hold the power button" in body
+    assert "order a spare" not in body and "Internal note" not in body
+    shot(customer, "portal-ticket-answered")
+
+
+def _card(page, ticket_pk):
+    return page.locator(f'li.kcard[data-ticket="{ticket_pk}"]')
+
+
+def _column_of(page, ticket_pk) -> str:
+    return _card(page, ticket_pk).locator("xpath=..").get_attribute("data-column")
+
+
+def test_drag_card_persists_and_refused_drag_is_shown(desk, make_ticket, open_page):
+    from tessera.core.projects.models import BoardColumn
+
+    p = desk["project"]
+    a = make_ticket(p, desk["customer"], "Replace keyboard")
+    b = make_ticket(p, desk["customer"], "Printer toner")
+    make_ticket(p, desk["agent"], "Update antivirus")
+    make_ticket(p, desk["agent"], "Renew TLS certificate", priority=4)
+    todo = BoardColumn.objects.get(project=p, state__key="todo")
+    doing = BoardColumn.objects.get(project=p, state__key="in_progress")
+    resolved = BoardColumn.objects.get(project=p, state__key="resolved")
+
+    page = open_page("agent")
+    page.goto(f"/projects/{p.pk}/board/")
+    page.wait_for_function("window.Sortable && document.getElementById('board').dataset.ready")
+    _card(page, a.pk).drag_to(page.locator(f'ol.cards[data-column="{doing.pk}"]'))
+    message = page.locator("#board-message")
+    message.wait_for(state="visible")
+    assert "Moved to In progress" in message.inner_text()
+    assert page.locator(f'[data-wip="{doing.pk}"]').inner_text() == "1"
+    page.reload()
+    page.wait_for_function("document.getElementById('board').dataset.ready")
+    assert _column_of(page, a.pk) == str(doing.pk)
+    shot(page, "kanban-board")
+
+    # the support workflow has no arrow from "To do" to "Resolved": refused, card goes back
+    _card(page, b.pk).drag_to(page.locator(f'ol.cards[data-column="{resolved.pk}"]'))
+    page.wait_for_function(
+        "document.getElementById('board-message').textContent.includes('refused')"
+    )
+    assert "Cannot move from todo to resolved" in message.inner_text()
+    assert _column_of(page, b.pk) == str(todo.pk)
+    shot(page, "kanban-board-refused")
+    page.reload()
+    assert _column_of(page, b.pk) == str(todo.pk)
+
+
+def test_work_session_pause_resume_stop(shop, open_page):
+    t = shop["ticket"]
+    page = open_page("tina")
+    page.goto("/shopfloor/")
+    page.get_by_role("button", name=f"Start work on {t.display_number}").click()
+    page.wait_for_load_state("networkidle")
+    timer = page.locator("#work-timer")
+    first = timer.inner_text()
+    page.wait_for_function(
+        f"document.getElementById('work-timer').textContent !== '{first}'", timeout=5000
+    )
+    assert page.locator("#session-state").inner_text() == "Running"
+    shot(page, "shop-floor-running")
+    page.get_by_role("button", name="Pause").click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#session-state").inner_text() == "Paused"
+    budget = page.locator("#pause-budget").inner_text()
+    page.wait_for_function(
+        f"document.getElementById('pause-budget').textContent !== '{budget}'", timeout=5000
+    )
+    shot(page, "shop-floor-paused")
+    page.get_by_role("button", name="Resume").click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#session-state").inner_text() == "Running"
+    page.get_by_role("button", name="Stop").click()
+    page.wait_for_load_state("networkidle")
+    assert "stopped" in page.locator("#session-state").inner_text()
+    page.get_by_role("button", name="Send to QC").click()
+    page.wait_for_load_state("networkidle")
+    shot(page, "shop-floor-stopped")
+
+    inspector = open_page("quinn")
+    inspector.goto("/shopfloor/")
+    inspector.get_by_role("button", name=f"Pass QC for {t.display_number}").click()
+    inspector.wait_for_load_state("networkidle")
+    assert "tina" in inspector.locator("#leaderboard").inner_text()
+    shot(inspector, "shop-floor-leaderboard")
+
+
+def test_dashboards_draw_their_charts(desk, make_ticket, open_page):
+    from tessera.core.tickets.services import ticket_assign, ticket_transition
+
+    for i in range(6):
+        t = make_ticket(desk["project"], desk["customer"], f"Issue {i}", priority=2 + i % 3)
+        ticket_assign(actor=desk["agent"], ticket=t, assignees=[desk["agent"]])
+        if i % 2:
+            ticket_transition(actor=desk["agent"], ticket=t, to_state="in_progress")
+    page = open_page("agent")
+    page.goto("/dashboards/")
+    for chart in ("by-state", "by-priority", "per-day", "workload", "company-health"):
+        assert page.locator(f'[data-chart="{chart}"] svg').is_visible()
+    bars = page.locator('[data-chart="by-state"] rect.bar')
+    assert bars.count() == 2
+    assert bars.first.bounding_box()["width"] > 10
+    assert page.locator('[data-chart="per-day"] rect.bar').count() == 28
+    shot(page, "dashboards")
+
+
+def test_phone_width_workspace_and_board(desk, make_ticket, open_page):
+    make_ticket(desk["project"], desk["customer"], "Phone check")
+    page = open_page("agent", width=375)
+    page.goto("/tickets/")
+    assert page.get_by_role("link", name="Phone check").is_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 380, width
+    shot(page, "phone-workspace")
+    page.goto(f"/projects/{desk['project'].pk}/board/")
+    shot(page, "phone-board")
