@@ -309,3 +309,6 @@ TRIAGE_STEP_MAX_ATTEMPTS = env_int("TRIAGE_STEP_MAX_ATTEMPTS", 3)
 TRIAGE_RETRY_BASE_SECONDS = env_int("TRIAGE_RETRY_BASE_SECONDS", 10)
 TRIAGE_STEP_LEASE_SECONDS = env_int("TRIAGE_STEP_LEASE_SECONDS", 300)
 SUPPORT_DEFAULT_PROJECT_KEY = os.environ.get("SUPPORT_DEFAULT_PROJECT_KEY", "")
+
+# Boards surface (document 003): largest company logo upload, in bytes (docs/surfaces/boards.md)
+BOARDS_MAX_LOGO_BYTES = env_int("BOARDS_MAX_LOGO_BYTES", 2 * 1024 * 1024)

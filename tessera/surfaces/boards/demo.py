@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tessera.core.contacts.services import contact_create, tag_add_contact, tag_create
 from tessera.core.demo.builder import DemoBuilder
 from tessera.core.organizations.models import Company
 from tessera.core.projects.models import BoardColumn
@@ -68,3 +69,15 @@ def load(demo: DemoBuilder) -> None:
                 company=company if i % 2 == 0 else None,
                 assignees=[admin] if i % 2 else [],
             )
+        tag = tag_create(
+            actor=sa, project=project, name="Nikora", description="Nikora supermarket chain tickets"
+        )
+        contact = contact_create(
+            actor=sa,
+            project=project,
+            name="Giorgi Beridze",
+            email="g.beridze@example.com",
+            title="IT Manager",
+            department="IT Department",
+        )
+        tag_add_contact(actor=sa, tag=tag, contact=contact, role="Primary Contact")
