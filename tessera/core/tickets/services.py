@@ -116,6 +116,17 @@ def _resolve_state(project: Project, state: WorkflowState | str | None) -> Workf
     return found
 
 
+def _check_priority(project: Project, priority: int) -> int:
+    """The priority must be one of the project's blueprint priorities."""
+    valid = project.blueprint.priorities
+    if valid and priority not in valid:
+        names = ", ".join(f"{v} ({k})" for v, (k, _label) in sorted(valid.items()))
+        raise ValidationFailed(
+            "Invalid priority", fields={"priority": [f"Priority must be one of: {names}."]}
+        )
+    return priority
+
+
 def _column_for_state(state: WorkflowState) -> BoardColumn | None:
     return (
         BoardColumn.objects.filter(project_id=state.project_id, state=state)
@@ -171,7 +182,9 @@ def ticket_create(
         description=description or "",
         state=state_obj,
         column=column,
-        priority=priority if priority is not None else project.blueprint.default_priority,
+        priority=_check_priority(project, priority)
+        if priority is not None
+        else project.blueprint.default_priority,
         type=type or "task",
         category=category,
         customer=customer,
@@ -252,6 +265,8 @@ def ticket_update(
         raise ValidationFailed(
             "Title is required", fields={"title": ["This field may not be blank."]}
         )
+    if "priority" in changes:
+        _check_priority(locked.project, changes["priority"])
     changed = []
     for field, value in changes.items():
         old = getattr(locked, field)
