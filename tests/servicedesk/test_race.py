@@ -57,6 +57,8 @@ def test_round_robin_is_even_under_concurrency(agent, agent2, categories):
     tech.auto_assign = True
     tech.save()
     tech.agents.set([agent, agent2])
-    results = _race(jwt_for(agent), [{"subject": f"rr {i}", "category": "technical"} for i in range(20)])
+    results = _race(
+        jwt_for(agent), [{"subject": f"rr {i}", "category": "technical"} for i in range(20)]
+    )
     assert all(r is not None and r[0] == 201 for r in results), results
     assert Counter(r[1]["assigned_to"] for r in results) == {agent.pk: 10, agent2.pk: 10}

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from decimal import Decimal
+
+from tessera.core.common import clock
 from tessera.core.crm.models import Customer
 from tessera.core.demo.builder import DemoBuilder
+from tessera.core.servicedesk.services import (
+    sd_comment_add,
+    sd_ticket_change_status,
+    sd_ticket_create,
+)
 from tessera.core.tickets.models import Category
-from tessera.core.tickets.services import ticket_create
 
 CATEGORIES = [
     ("technical", "Technical"),
@@ -77,16 +85,46 @@ def load(demo: DemoBuilder) -> None:
         customers.append(customer)
         demo.customers.append({"id": customer.pk, "name": customer.name, "email": customer.email})
     if demo.is_new(project):
-        cats = {c.slug: c for c in Category.objects.filter(project=None)}
-        bp = project.blueprint
-        for i, (subject, description, priority, cat) in enumerate(TICKETS):
-            ticket_create(
-                actor=a1,
-                project=project,
-                title=subject,
-                description=description,
-                priority=bp.priority_value(priority),
-                category=cats[cat],
-                customer=customers[i % 3],
-                assignees=[a1, a2][i % 2 : i % 2 + 1] if i % 3 else [],
-            )
+        _seed_tickets(project, a1, a2, customers)
+
+
+# status, tags, due in days (negative: overdue), a public reply, an internal note
+STORY = [
+    ("open", "login, authentication, urgent", 2, "We are resetting your session cache.", ""),
+    ("pending", "invoice, vat", 5, "", "Waiting for finance to confirm the rate."),
+    ("resolved", "pricing", None, "Sent pricing information via email.", ""),
+    ("in_progress", "crash, desktop", -1, "", "Reproduced on Windows 11."),
+    ("new", "ui, theme", None, "", ""),
+    ("closed", "export, performance", -3, "Fixed in release 4.2.", ""),
+]
+
+
+def _seed_tickets(project, a1, a2, customers) -> None:
+    """Tickets in every state of the story, through the service-desk services (so the
+    history, first-response and resolution metrics are real)."""
+    cats = {c.slug: c for c in Category.objects.filter(project=None)}
+    bp = project.blueprint
+    now = clock.now()
+    for i, (subject, description, priority, cat) in enumerate(TICKETS):
+        status, tags, due_days, reply, note = STORY[i % len(STORY)]
+        ticket = sd_ticket_create(
+            actor=a1,
+            project=project,
+            subject=subject,
+            description=description,
+            priority=bp.priority_value(priority),
+            category=cats[cat],
+            customer=customers[i % 3],
+            assigned_to=[a1, a2][i % 2] if i % 3 else None,
+            due_date=now + timedelta(days=due_days) if due_days is not None else None,
+            estimated_hours=Decimal("2.5") if i % 2 else None,
+            tags=tags,
+        )
+        if note:
+            sd_comment_add(actor=a2, ticket=ticket, content=note, is_internal=True)
+        if reply:
+            sd_comment_add(actor=a2, ticket=ticket, content=reply, is_internal=False)
+        if status == "closed":
+            sd_ticket_change_status(actor=a1, ticket=ticket, status="resolved")
+        if status != "new":
+            sd_ticket_change_status(actor=a1, ticket=ticket, status=status)

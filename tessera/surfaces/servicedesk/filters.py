@@ -29,8 +29,18 @@ class StrictBooleanFilter(django_filters.TypedChoiceFilter):
         super().__init__(*args, **kwargs)
 
 
+MAX_ID = 2**63 - 1
+
+
 class IntegerFilter(django_filters.NumberFilter):
+    """An id: a whole number in the database's range (else 400, not an overflow)."""
+
     field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
 
 
 class TicketFilter(django_filters.FilterSet):

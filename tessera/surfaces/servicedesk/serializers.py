@@ -14,6 +14,7 @@ from tessera.core.crm.models import Customer
 from tessera.core.servicedesk import selectors as sd
 from tessera.core.tickets.models import Attachment, Comment, Ticket
 
+MAX_ID = 2**63 - 1
 PRIORITY_CHOICES = list(sd.PRIORITIES.values())
 PRIORITY_VALUES = {name: value for value, name in sd.PRIORITIES.items()}
 
@@ -63,7 +64,7 @@ class CommentInputSerializer(serializers.Serializer):
 
 
 class CommentCreateSerializer(CommentInputSerializer):
-    ticket = serializers.IntegerField(min_value=1)
+    ticket = serializers.IntegerField(min_value=1, max_value=MAX_ID)
 
 
 class AttachmentSerializer(serializers.Serializer):
@@ -95,7 +96,7 @@ class AttachmentInputSerializer(serializers.Serializer):
 
 
 class AttachmentCreateSerializer(AttachmentInputSerializer):
-    ticket = serializers.IntegerField(min_value=1)
+    ticket = serializers.IntegerField(min_value=1, max_value=MAX_ID)
 
 
 HISTORY_FIELD_NAMES = {"title": "subject"}
@@ -276,7 +277,7 @@ class TicketInputSerializer(serializers.Serializer):
         max_digits=8, decimal_places=2, min_value=0, required=False, allow_null=True
     )
     tags = serializers.CharField(required=False, allow_blank=True, max_length=2000)
-    project = serializers.IntegerField(required=False, min_value=1)
+    project = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
 
 
 class AssignSerializer(serializers.Serializer):
@@ -291,7 +292,7 @@ class StatusSerializer(serializers.Serializer):
 
 class BulkSerializer(serializers.Serializer):
     ticket_ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), min_length=1, max_length=500
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), min_length=1, max_length=500
     )
     status = serializers.ChoiceField(choices=sd.STATUSES, required=False)
     priority = serializers.ChoiceField(choices=PRIORITY_CHOICES, required=False)
