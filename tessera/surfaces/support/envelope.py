@@ -48,7 +48,9 @@ DEFAULT_MESSAGES = {
 }
 
 
-def error_body(status: int, path: str, message: str | None = None, error: str | None = None) -> dict:
+def error_body(
+    status: int, path: str, message: str | None = None, error: str | None = None
+) -> dict:
     body: dict[str, Any] = {
         "success": False,
         "statusCode": status,
@@ -94,5 +96,7 @@ def exception_handler(exc, context):
     return None
 
 
-def json_error(request, status: int, message: str | None = None, error: str | None = None) -> JsonResponse:
+def json_error(
+    request, status: int, message: str | None = None, error: str | None = None
+) -> JsonResponse:
     return JsonResponse(error_body(status, request.path, message, error), status=status)

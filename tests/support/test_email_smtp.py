@@ -1,0 +1,48 @@
+"""The assigned moderator's notice travels through Django's SMTP backend to a real SMTP
+server (aiosmtpd on loopback); the test reads the message the server received."""
+
+from __future__ import annotations
+
+import pytest
+
+from tessera.core.notifications.models import OutboundEmail
+from tessera.core.triage.services import support_ticket_create
+
+from .smtp import SmtpServer
+
+pytestmark = pytest.mark.django_db
+
+
+def test_assigned_moderator_receives_text_and_html_with_a_link(
+    desk, settings, django_capture_on_commit_callbacks, client_for
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.TESSERA_BASE_URL = "https://desk.example"
+    with SmtpServer() as smtp:
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", smtp.port
+        with django_capture_on_commit_callbacks(execute=True):
+            ticket = support_ticket_create(
+                actor=desk.user,
+                title="Database connection pool exhausted",
+                description="PostgreSQL refuses new connections every afternoon; the database "
+                "logs say too many clients already.",
+            )
+    assert len(smtp.inbox.messages) == 1
+    recipients, message = smtp.inbox.messages[0]
+    assert recipients == [desk.mod2.email]  # the databases moderator
+    assert message["To"] == desk.mod2.email
+    assert "assigned to you" in message["Subject"]
+    assert message.get_content_type() == "multipart/alternative"
+    parts = {
+        p.get_content_type(): p.get_payload(decode=True).decode()
+        for p in message.walk()
+        if not p.is_multipart()
+    }
+    link = f"https://desk.example/api/tickets/{ticket.public_id}"
+    assert link in parts["text/plain"]
+    assert f'<a href="{link}">' in parts["text/html"]
+    assert ticket.title in parts["text/plain"]
+    assert OutboundEmail.objects.get().status == OutboundEmail.Status.SENT
+    step = client_for(desk.mod).get(f"/api/tickets/{ticket.public_id}/processing").json()
+    email_step = step["data"]["steps"][-1]
+    assert email_step["name"] == "send-email-notification" and email_step["status"] == "succeeded"
