@@ -94,6 +94,7 @@ def test_statistics_every_key(client, create, agent, agent2, categories):
         "billing": 1,
         "bug": 0,
         "feature": 0,
+        "general": 0,
         "product": 0,
         "technical": 2,
         "uncategorized": 1,

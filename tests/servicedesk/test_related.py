@@ -340,3 +340,25 @@ def test_customers_list_constant_queries(client):
     for i in range(5):
         client.post(f"{BASE}/customers/", {"name": f"n{i}"}, format="json")
     assert _count_queries(client, f"{BASE}/customers/") == few
+
+
+# ---- categories ------------------------------------------------------------------------
+
+
+def test_categories_list_the_documents_slugs(client, api, outsider, project):
+    from tessera.core.tickets.models import Category
+
+    Category.objects.create(project=project, slug="onboarding", name="Onboarding")
+    r = client.get(f"{BASE}/categories/")
+    assert r.status_code == 200
+    slugs = [c["slug"] for c in r.json()["results"]]
+    assert {"technical", "billing", "product", "feature", "bug", "onboarding"} <= set(slugs)
+    assert set(r.json()["results"][0]) == {"id", "slug", "name", "project", "auto_assign"}
+    # shared categories are public vocabulary; a project's own are not
+    assert "onboarding" not in [
+        c["slug"] for c in api(outsider).get(f"{BASE}/categories/").json()["results"]
+    ]
+    few = _count_queries(client, f"{BASE}/categories/")
+    for i in range(5):
+        Category.objects.create(project=project, slug=f"c{i}", name=f"C{i}")
+    assert _count_queries(client, f"{BASE}/categories/") == few

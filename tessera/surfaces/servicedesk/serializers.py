@@ -41,6 +41,14 @@ class CustomerSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "created_at", "updated_at"]
 
 
+class CategorySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    project = serializers.IntegerField(source="project_id", allow_null=True)
+    auto_assign = serializers.BooleanField()
+
+
 # ---- comments, attachments, history ----------------------------------------------------
 
 

@@ -346,6 +346,15 @@ class HistoryViewSet(viewsets.ReadOnlyModelViewSet):
         return sd.history_for(self.request.user)
 
 
+class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
+    """The category slugs tickets accept (shared ones and the caller's projects')."""
+
+    serializer_class = s.CategorySerializer
+
+    def get_queryset(self):
+        return sd.categories_for(self.request.user).filter(is_active=True).order_by("slug", "id")
+
+
 class CustomerFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search")
 
