@@ -6,8 +6,21 @@ from tessera.core.accounts.services import user_set_skills
 from tessera.core.demo.builder import DemoBuilder
 from tessera.core.triage.services import support_ticket_create
 
-MODERATOR_SKILLS = {"Frontend Development": 5, "React": 4, "Routing": 4, "Authentication": 3}
-MODERATOR2_SKILLS = {"Databases": 5, "PostgreSQL": 4, "Networking": 3, "Email": 4}
+MODERATOR_SKILLS = {
+    "Frontend Development": 5,
+    "React": 4,
+    "Routing": 4,
+    "Authentication": 3,
+    "Performance": 4,
+    "Mobile": 3,
+}
+MODERATOR2_SKILLS = {
+    "Databases": 5,
+    "PostgreSQL": 4,
+    "Networking": 3,
+    "Email": 4,
+    "Data Import/Export": 4,
+}
 
 TICKETS = [
     (

@@ -42,6 +42,8 @@ class StrictString(serializers.Field):
     def to_internal_value(self, data: Any) -> str:
         if not isinstance(data, str):
             raise serializers.ValidationError(f"{self.label_name} must be a string")
+        if "\x00" in data:
+            raise serializers.ValidationError(f"{self.label_name} must not contain null characters")
         value = data.strip()
         if self.min_length is not None and len(value) < self.min_length:
             raise serializers.ValidationError(self.min_message)
