@@ -46,6 +46,9 @@ format: install
 	$(PY) -m ruff format tessera tests bench
 	$(PY) -m ruff check --fix tessera tests bench
 
+bench: install
+	$(PY) bench/run.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) var build *.egg-info
 
