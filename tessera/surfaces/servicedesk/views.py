@@ -10,6 +10,8 @@ from typing import Any
 import django_filters
 from django.db.models import QuerySet
 from django.http import FileResponse, StreamingHttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -80,9 +82,11 @@ class TicketViewSet(viewsets.GenericViewSet):
     def list(self, request: Request) -> Response:
         return self._page(self.filter_queryset(self.get_queryset()))
 
+    @extend_schema(responses=s.TicketDetailSerializer)
     def retrieve(self, request: Request, pk: Any = None) -> Response:
         return self._detail(request, pk)
 
+    @extend_schema(request=s.TicketInputSerializer, responses={201: s.TicketDetailSerializer})
     def create(self, request: Request) -> Response:
         projects = sd.servicedesk_projects(request.user, "add_ticket")
         if not projects:
@@ -105,9 +109,11 @@ class TicketViewSet(viewsets.GenericViewSet):
         )
         return self._detail(request, ticket.pk, status.HTTP_201_CREATED)
 
+    @extend_schema(request=s.TicketInputSerializer, responses=s.TicketDetailSerializer)
     def update(self, request: Request, pk: Any = None) -> Response:
         return self._update(request, pk, partial=False)
 
+    @extend_schema(request=s.TicketInputSerializer, responses=s.TicketDetailSerializer)
     def partial_update(self, request: Request, pk: Any = None) -> Response:
         return self._update(request, pk, partial=True)
 
@@ -164,6 +170,7 @@ class TicketViewSet(viewsets.GenericViewSet):
 
     # ---- actions -------------------------------------------------------------------
 
+    @extend_schema(request=s.AssignSerializer, responses=s.TicketDetailSerializer)
     @action(detail=True, methods=["post"])
     def assign(self, request: Request, pk: Any = None) -> Response:
         ticket = load_ticket(request, pk, detail=False)
@@ -174,6 +181,7 @@ class TicketViewSet(viewsets.GenericViewSet):
         )
         return self._detail(request, ticket.pk)
 
+    @extend_schema(request=s.StatusSerializer, responses=s.TicketDetailSerializer)
     @action(detail=True, methods=["post"])
     def change_status(self, request: Request, pk: Any = None) -> Response:
         ticket = load_ticket(request, pk, detail=False)
@@ -184,6 +192,7 @@ class TicketViewSet(viewsets.GenericViewSet):
         )
         return self._detail(request, ticket.pk)
 
+    @extend_schema(request=s.CommentInputSerializer, responses={201: s.CommentSerializer})
     @action(detail=True, methods=["post"])
     def add_comment(self, request: Request, pk: Any = None) -> Response:
         ticket = load_ticket(request, pk, detail=False)
@@ -197,6 +206,7 @@ class TicketViewSet(viewsets.GenericViewSet):
         )
         return Response(s.CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=s.AttachmentInputSerializer, responses={201: s.AttachmentSerializer})
     @action(
         detail=True,
         methods=["post"],
@@ -232,11 +242,13 @@ class TicketViewSet(viewsets.GenericViewSet):
     def overdue(self, request: Request) -> Response:
         return self._page(self.filter_queryset(self.get_queryset()).filter(sd.overdue_q()))
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     @action(detail=False, methods=["get"])
     def statistics(self, request: Request) -> Response:
         qs = self.filter_queryset(self.get_queryset())
         return Response(sd.ticket_statistics(actor=request.user, qs=qs))
 
+    @extend_schema(request=s.BulkSerializer, responses=OpenApiTypes.OBJECT)
     @action(detail=False, methods=["post"])
     def bulk(self, request: Request) -> Response:
         serializer = s.BulkSerializer(data=request.data)
@@ -261,6 +273,7 @@ class TicketViewSet(viewsets.GenericViewSet):
             {"updated": len(changed), "results": s.TicketSerializer(qs, many=True).data}
         )
 
+    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR})
     @action(detail=False, methods=["get"])
     def export(self, request: Request) -> StreamingHttpResponse:
         qs = self.filter_queryset(self.get_queryset())
@@ -289,6 +302,7 @@ class CommentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def get_queryset(self):
         return sd.comments_for(self.request.user)
 
+    @extend_schema(request=s.CommentCreateSerializer, responses={201: s.CommentSerializer})
     def create(self, request: Request) -> Response:
         serializer = s.CommentCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -311,6 +325,7 @@ class AttachmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def get_queryset(self):
         return sd.attachments_for(self.request.user)
 
+    @extend_schema(request=s.AttachmentCreateSerializer, responses={201: s.AttachmentSerializer})
     def create(self, request: Request) -> Response:
         serializer = s.AttachmentCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -327,6 +342,7 @@ class AttachmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             status=status.HTTP_201_CREATED,
         )
 
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"], url_name="download")
     def download(self, request: Request, pk: Any = None) -> FileResponse:
         attachment = self.get_object()

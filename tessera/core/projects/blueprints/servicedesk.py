@@ -59,6 +59,7 @@ SERVICEDESK = Blueprint(
         ColumnSpec("Pending", "pending", "#9c27b0"),
         ColumnSpec("Resolved", "resolved", "#2e7d32"),
         ColumnSpec("Closed", "closed", "#6b778c"),
+        ColumnSpec("Reopened", "reopened", "#c62828"),
     ),
     priorities={
         1: ("low", "Low"),
