@@ -6,7 +6,7 @@ tag names, description and comment bodies. Triggers on ``tickets_ticket``,
 in the writing transaction, so a write is searchable the moment it commits, whichever code
 path made it (services, admin, bulk loaders).
 
-* PostgreSQL: ``search_ticketdocument(ticket_id PK → tickets_ticket ON DELETE CASCADE,
+* PostgreSQL: ``search_ticketdocument(ticket_id PK (row removed by a delete trigger),
   document tsvector)`` with a GIN index; config ``simple`` (no stemming, no stop words:
   predictable for ticket vocabulary in any language), weights A number/title, B tags,
   C description, D comments.
@@ -61,8 +61,9 @@ PG_BULK_INSERT = f"""
 PG_FORWARD = [
     """
     CREATE TABLE search_ticketdocument (
-        ticket_id bigint PRIMARY KEY REFERENCES tickets_ticket(id)
-            ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+        -- no foreign key: Django's flush TRUNCATEs only the tables it knows, and a
+        -- reference to tickets_ticket would make that fail; a trigger removes the row.
+        ticket_id bigint PRIMARY KEY,
         document tsvector NOT NULL
     )
     """,
@@ -100,6 +101,17 @@ PG_FORWARD = [
             FROM tickets_ticket_tags tt WHERE tt.tag_id = NEW.id;
         RETURN NULL;
     END $$
+    """,
+    """
+    CREATE FUNCTION search_trg_ticket_del() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        DELETE FROM search_ticketdocument WHERE ticket_id = OLD.id;
+        RETURN NULL;
+    END $$
+    """,
+    """
+    CREATE TRIGGER search_ticket_del AFTER DELETE ON tickets_ticket
+        FOR EACH ROW EXECUTE FUNCTION search_trg_ticket_del()
     """,
     """
     CREATE TRIGGER search_ticket_ins AFTER INSERT ON tickets_ticket
@@ -144,6 +156,8 @@ PG_FORWARD = [
 ]
 
 PG_BACKWARD = [
+    "DROP TRIGGER IF EXISTS search_ticket_del ON tickets_ticket",
+    "DROP FUNCTION IF EXISTS search_trg_ticket_del()",
     "DROP TRIGGER IF EXISTS search_ticket_ins ON tickets_ticket",
     "DROP TRIGGER IF EXISTS search_ticket_upd ON tickets_ticket",
     "DROP TRIGGER IF EXISTS search_comment_ins ON tickets_comment",
