@@ -610,3 +610,38 @@ def test_cross_site_login_is_refused_and_me_reports_the_role(desk):
     r = client.post("/api/auth/logout")
     assert r.status_code == 200 and r.json()["data"] is None
     assert client.get("/api/auth/me").status_code == 401
+
+
+@pytest.mark.parametrize(
+    "method, path, body",
+    [
+        ("post", "/api/tickets", "null"),
+        ("post", "/api/auth/login", '{"email": "\\ud800@x.y", "password": "\\udfff"}'),
+        ("post", "/api/tickets", "true"),
+        ("post", "/api/tickets", '"a string"'),
+        ("post", "/api/tickets", ""),
+        ("post", "/api/tickets", '{"title": {"a": 1}, "description": 5}'),
+        (
+            "post",
+            "/api/tickets",
+            '{"title": "\\ud800 lone surrogate", "description": "a long enough description"}',
+        ),
+        ("patch", "/api/tickets/{id}", "null"),
+        ("patch", "/api/tickets/{id}", "[]"),
+        ("patch", "/api/tickets/{id}", '{"status": null, "helpful_notes": null}'),
+        ("patch", "/api/tickets/{id}", '{"status": ["todo"]}'),
+        ("get", "/api/tickets?page=99999999999999999999999&limit=100", None),
+        ("get", "/api/tickets?page=1e400", None),
+        ("get", "/api/tickets/all?assigned_to=%00", None),
+        ("get", "/api/tickets/all?status=todo&status=closed&limit=7.0", None),
+        ("get", "/api/tickets/" + "9" * 300, None),
+    ],
+)
+def test_odd_inputs_never_cause_a_500(desk, client_for, make_ticket, method, path, body):
+    ticket = make_ticket(desk.user)
+    path = path.replace("{id}", str(ticket.public_id))
+    kwargs = {} if body is None else {"data": body, "content_type": "application/json"}
+    r = getattr(client_for(desk.mod), method)(path, **kwargs)
+    assert r.status_code < 500, r.content
+    if r.status_code >= 400:
+        error_of(r)

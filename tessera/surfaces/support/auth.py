@@ -36,9 +36,16 @@ def user_payload(user) -> dict:
     }
 
 
+def _encodable(value: str) -> None:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate would fail in the database driver
+        raise serializers.ValidationError("Must be valid Unicode text")
+
+
 class SupportLoginInput(serializers.Serializer):
-    email = serializers.CharField(max_length=254)
-    password = serializers.CharField(max_length=256, write_only=True)
+    email = serializers.CharField(max_length=254, validators=[_encodable])
+    password = serializers.CharField(max_length=256, write_only=True, validators=[_encodable])
 
 
 class SupportAPIView(APIView):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tessera.core.projects.blueprints.support import SUPPORT
@@ -15,6 +17,7 @@ TICKET_STATUS = [s.key for s in SUPPORT.states]
 PRIORITIES = ["low", "medium", "high"]
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class StrictString(serializers.Field):
     """A JSON string (class-validator's ``@IsString``): numbers, booleans, lists are refused,
     surrounding whitespace is kept out of the length count and the stored value."""
@@ -44,6 +47,10 @@ class StrictString(serializers.Field):
             raise serializers.ValidationError(f"{self.label_name} must be a string")
         if "\x00" in data:
             raise serializers.ValidationError(f"{self.label_name} must not contain null characters")
+        try:
+            data.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate from "\ud800" in the JSON
+            raise serializers.ValidationError(f"{self.label_name} must be valid Unicode text")
         value = data.strip()
         if self.min_length is not None and len(value) < self.min_length:
             raise serializers.ValidationError(self.min_message)
@@ -72,6 +79,7 @@ class CreateTicketInput(serializers.Serializer):
     )
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class EnumString(serializers.Field):
     def __init__(self, *, choices: list[str], message: str, **kwargs: Any) -> None:
         self.choices_list = choices
