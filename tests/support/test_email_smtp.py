@@ -38,9 +38,11 @@ def test_assigned_moderator_receives_text_and_html_with_a_link(
         for p in message.walk()
         if not p.is_multipart()
     }
-    link = f"https://desk.example/api/tickets/{ticket.public_id}"
-    assert link in parts["text/plain"]
-    assert f'<a href="{link}">' in parts["text/html"]
+    page = f"https://desk.example/tickets/{ticket.pk}/"
+    api = f"https://desk.example/api/tickets/{ticket.public_id}"
+    assert page in parts["text/plain"] and api in parts["text/plain"]
+    assert f'<a href="{page}">Open the ticket</a>' in parts["text/html"]
+    assert f'<a href="{api}">' in parts["text/html"]
     assert ticket.title in parts["text/plain"]
     assert OutboundEmail.objects.get().status == OutboundEmail.Status.SENT
     step = client_for(desk.mod).get(f"/api/tickets/{ticket.public_id}/processing").json()

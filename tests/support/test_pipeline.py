@@ -97,10 +97,11 @@ def test_happy_path_analyses_assigns_and_notifies(desk, client_for, create):
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [desk.mod.email]
-    link = f"/api/tickets/{created['id']}"
-    assert link in message.body
+    ticket = Ticket.objects.get(public_id=created["id"])
+    page = f"http://127.0.0.1:8000/tickets/{ticket.pk}/"
+    assert page in message.body and f"/api/tickets/{created['id']}" in message.body
     html, mimetype = message.alternatives[0]
-    assert mimetype == "text/html" and f'href="http://127.0.0.1:8000{link}"' in html
+    assert mimetype == "text/html" and f'href="{page}"' in html
 
 
 def test_processing_is_for_moderators(desk, client_for, create):
@@ -295,3 +296,20 @@ def test_deleted_ticket_stops_the_pipeline(desk, make_ticket, settings):
     pk = ticket.pk
     ticket.delete()
     assert services.triage_step_run(ticket_id=pk, name="fetch-ticket") == "noop"
+
+
+def test_step_records_are_visible_in_the_admin(desk, make_ticket, make_user):
+    from django.test import Client
+
+    ticket = make_ticket(desk.user)
+    admin = make_user("root", is_superuser=True, is_staff=True)
+    client = Client()
+    client.force_login(admin)
+    r = client.get("/admin/triage/tickettriage/")
+    assert r.status_code == 200
+    r = client.get(f"/admin/triage/tickettriage/{ticket.pk}/change/")
+    assert r.status_code == 200
+    for name in STEP_NAMES:
+        assert name in r.content.decode()
+    r = client.get("/admin/triage/triagestep/?status__exact=succeeded")
+    assert r.status_code == 200 and "send-email-notification" in r.content.decode()

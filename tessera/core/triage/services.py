@@ -494,24 +494,32 @@ def _step_assign_moderator(step: TriageStep) -> StepOutcome:
     return outcome
 
 
-def ticket_link(ticket: Ticket) -> str:
+def ticket_links(ticket: Ticket) -> tuple[str, str]:
+    """The ticket's page in the web UI (where a moderator works it) and its API URL."""
+    from django.urls import NoReverseMatch, reverse
+
     base = str(getattr(settings, "TESSERA_BASE_URL", "")).rstrip("/")
-    return f"{base}/api/tickets/{ticket.public_id}"
+    api = f"{base}/api/tickets/{ticket.public_id}"
+    try:
+        page = base + reverse("web:ticket", args=[ticket.pk])
+    except NoReverseMatch:
+        page = api
+    return page, api
 
 
 def assignment_email(ticket: Ticket, moderator: User) -> tuple[str, str, str]:
     """Subject, plain text and HTML of the notice to the assigned moderator."""
     triage = getattr(ticket, "triage", None)
     priority = ticket.project.blueprint.priority_key(ticket.priority)
-    link = ticket_link(ticket)
+    page, api = ticket_links(ticket)
     summary = (triage.summary if triage else None) or ticket.title
-    skills = ", ".join((triage.related_skills or []) if triage else []) or "—"
+    skills = ", ".join((triage.related_skills or []) if triage else []) or "-"
     subject = f"[{ticket.display_number}] New ticket assigned to you: {ticket.title}"[:255]
     text = (
         f"Hello {moderator.full_name},\n\n"
         f"A ticket has been assigned to you.\n\n"
         f"Title: {ticket.title}\nPriority: {priority}\nSummary: {summary}\n"
-        f"Related skills: {skills}\n\nOpen it: {link}\n"
+        f"Related skills: {skills}\n\nOpen it: {page}\nAPI: {api}\n"
     )
     html = (
         f"<p>Hello {escape(moderator.full_name)},</p>"
@@ -520,7 +528,8 @@ def assignment_email(ticket: Ticket, moderator: User) -> tuple[str, str, str]:
         f"<li><strong>Priority:</strong> {escape(priority)}</li>"
         f"<li><strong>Summary:</strong> {escape(summary)}</li>"
         f"<li><strong>Related skills:</strong> {escape(skills)}</li></ul>"
-        f'<p><a href="{escape(link)}">Open the ticket</a></p>'
+        f'<p><a href="{escape(page)}">Open the ticket</a> '
+        f'(API: <a href="{escape(api)}">{escape(api)}</a>)</p>'
     )
     return subject, text, html
 
