@@ -5,7 +5,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
 class CookieJWTScheme(OpenApiAuthenticationExtension):
     target_class = "tessera.core.accounts.authentication.CookieJWTAuthentication"
-    name = "cookieAuth"
+    name = "supportCookieAuth"
 
     def get_security_definition(self, auto_schema):
         return {"type": "apiKey", "in": "cookie", "name": "tessera_access"}
