@@ -215,13 +215,14 @@ def ticket_create(
 
 
 def _lock(ticket: Ticket) -> Ticket:
-    """Re-read the ticket under a row lock; the caller's copy may be stale."""
-    locked = (
-        Ticket.objects.select_for_update()
-        .select_related("project", "state")
-        .filter(pk=ticket.pk)
-        .first()
-    )
+    """Re-read the ticket under a row lock; the caller's copy may be stale.
+
+    The lock takes the ticket row alone: on PostgreSQL a locking query that joins the state
+    re-checks the join after waiting, and drops the row when the holder changed ``state_id``.
+    """
+    if not Ticket.objects.select_for_update().filter(pk=ticket.pk).values_list("pk").first():
+        raise NotFound("Ticket not found")
+    locked = Ticket.objects.select_related("project", "state").filter(pk=ticket.pk).first()
     if locked is None:
         raise NotFound("Ticket not found")
     return locked

@@ -69,12 +69,11 @@ class PartInput:
 
 def _lock(ticket: Ticket) -> tuple[Ticket, TicketMetrics]:
     """Re-read the ticket and its metrics under row locks (ticket first, always)."""
-    locked = (
-        Ticket.objects.select_for_update()
-        .select_related("project", "state")
-        .filter(pk=ticket.pk)
-        .first()
-    )
+    # Lock the ticket row alone (a locking join is re-checked on PostgreSQL after the wait
+    # and would drop the row whose state_id the lock holder changed), then read relations.
+    if not Ticket.objects.select_for_update().filter(pk=ticket.pk).values_list("pk").first():
+        raise NotFound("Ticket not found")
+    locked = Ticket.objects.select_related("project", "state").filter(pk=ticket.pk).first()
     if locked is None:
         raise NotFound("Ticket not found")
     metrics = TicketMetrics.objects.select_for_update().filter(ticket_id=locked.pk).first()
