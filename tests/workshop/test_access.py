@@ -213,3 +213,31 @@ def test_ticket_of_another_project_is_404(shop, make_project, member, api):
     )
     assert client.get("/api/v1/tickets/").json()["count"] == 0
     assert client.get("/api/v1/tickets/999999/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/tickets/99999999999999999999999/",
+        "/api/v1/tickets/9223372036854775808/transitions/",
+        "/api/v1/inventory-items/99999999999999999999999/",
+    ],
+)
+def test_huge_ids_are_404_not_500(shop, path):
+    assert shop.get("admin", path).status_code == 404
+    r = shop.post("admin", "/api/v1/tickets/99999999999999999999/qc-pass/")
+    assert r.status_code == 404
+
+
+def test_huge_filter_values_are_400_not_500(shop):
+    for path, param in [
+        ("/api/v1/tickets/", "technician"),
+        ("/api/v1/xp/transactions/", "user"),
+        ("/api/v1/xp/transactions/", "ticket"),
+    ]:
+        r = shop.get("admin", path, **{param: "99999999999999999999999"})
+        assert r.status_code == 400 and param in r.json()
+    tid = shop.intake()["id"]
+    shop.approve(tid)
+    r = shop.post("ops", f"/api/v1/tickets/{tid}/assign/", {"technician_id": 10**30})
+    assert r.status_code == 400

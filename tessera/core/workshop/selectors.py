@@ -31,6 +31,20 @@ from .models import (
 )
 
 TEMPLATE = "workshop"
+MAX_ID = 2**63 - 1
+
+
+def _id(value: Any, message: str) -> int:
+    """A database id from a path or query value, or one ``NotFound`` (no overflow errors)."""
+    try:
+        pk = int(value)
+    except (TypeError, ValueError):
+        raise NotFound(message)
+    if not 0 < pk <= MAX_ID:
+        raise NotFound(message)
+    return pk
+
+
 TRANSITION_ACTIONS = ("created", "status_changed")
 
 
@@ -112,7 +126,7 @@ def access_workshop_ticket(*, actor, ticket_id: Any) -> Ticket:
     require_workshop_role(actor)
     ticket = access_ticket(
         actor=actor,
-        ticket_id=ticket_id,
+        ticket_id=_id(ticket_id, "Ticket not found"),
         template=TEMPLATE,
         queryset=_ticket_queryset(Ticket.objects.all()),
     )
@@ -263,10 +277,7 @@ def _active_ticket_subquery():
 
 def access_inventory_item(*, actor, item_id: Any) -> InventoryItem:
     require_workshop_role(actor)
-    try:
-        pk = int(item_id)
-    except (TypeError, ValueError):
-        raise NotFound("Inventory item not found")
+    pk = _id(item_id, "Inventory item not found")
     item = (
         InventoryItem.objects.select_related("created_by")
         .annotate(active_ticket_id=_active_ticket_subquery())
@@ -431,8 +442,8 @@ def intake_project(*, actor, project_id: Any = None):
         qs = qs.filter(pk__in=ids)
     if project_id not in (None, ""):
         try:
-            pk = int(project_id)
-        except (TypeError, ValueError):
+            pk = _id(project_id, "")
+        except NotFound:
             pk = None
         project = qs.filter(pk=pk).first() if pk is not None else None
         if project is None:
@@ -445,3 +456,10 @@ def intake_project(*, actor, project_id: Any = None):
         return projects[0]
     message = "No workshop project exists." if not projects else "Choose a project (project_id)."
     raise ValidationFailed("Project", fields={"project_id": [message]})
+
+
+def user_by_id(user_id: int):
+    """A user by id or None (the assign service refuses None as not a technician)."""
+    from tessera.core.accounts.models import User
+
+    return User.objects.filter(pk=user_id).first()

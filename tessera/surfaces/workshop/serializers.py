@@ -16,6 +16,8 @@ from tessera.core.workshop.timer import Derived
 
 # --- input ----------------------------------------------------------------------------------
 
+MAX_ID = 2**63 - 1  # larger ids would overflow the database's integer
+
 
 class PartSpecIn(serializers.Serializer):
     name = serializers.CharField(max_length=200)
@@ -25,7 +27,7 @@ class PartSpecIn(serializers.Serializer):
 
 
 class TicketCreateIn(serializers.Serializer):
-    project_id = serializers.IntegerField(required=False, min_value=1)
+    project_id = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     serial_number = serializers.CharField(max_length=100)
     title = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
     description = serializers.CharField(required=False, allow_blank=True, default="")
@@ -45,7 +47,7 @@ def parts_from(data: dict[str, Any]) -> list[PartInput]:
 
 
 class AssignIn(serializers.Serializer):
-    technician_id = serializers.IntegerField(min_value=1)
+    technician_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
 
 
 class ManualMetricsIn(serializers.Serializer):
@@ -69,7 +71,7 @@ TICKET_ORDERING_CHOICES = [
 
 class TicketFilterIn(serializers.Serializer):
     state = serializers.CharField(required=False, max_length=40)
-    technician = serializers.IntegerField(required=False, min_value=1)
+    technician = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     flag_color = serializers.ChoiceField(choices=FlagColor.values, required=False)
     serial = serializers.CharField(required=False, max_length=100)
     ordering = serializers.ChoiceField(choices=TICKET_ORDERING_CHOICES, required=False)
@@ -95,8 +97,8 @@ class InventoryFilterIn(serializers.Serializer):
 
 
 class XpFilterIn(serializers.Serializer):
-    user = serializers.IntegerField(required=False, min_value=1)
-    ticket = serializers.IntegerField(required=False, min_value=1)
+    user = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    ticket = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     kind = serializers.ChoiceField(choices=XpKind.values, required=False)
     ordering = serializers.ChoiceField(
         choices=["created_at", "-created_at", "amount", "-amount"], required=False

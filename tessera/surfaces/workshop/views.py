@@ -14,7 +14,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.authentication import JWTAuthentication
 
-from tessera.core.accounts.models import User
 from tessera.core.common.errors import ValidationFailed
 from tessera.core.common.pagination import StandardPagination
 from tessera.core.projects import permissions
@@ -105,12 +104,7 @@ class TicketAssignView(WorkshopView):
         ticket = selectors.access_workshop_ticket(actor=request.user, ticket_id=pk)
         permissions.require_perm(request.user, "assign_ticket", ticket.project_id)
         data = self.body(s.AssignIn, request)
-        technician = User.objects.filter(pk=data["technician_id"]).first()
-        if technician is None:
-            raise ValidationFailed(
-                "Technician",
-                fields={"technician_id": ["Must be a technician of the ticket's project."]},
-            )
+        technician = selectors.user_by_id(data["technician_id"])
         services.workshop_ticket_assign(actor=request.user, ticket=ticket, technician=technician)
         return ticket_response(request, pk)
 
