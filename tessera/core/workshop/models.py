@@ -105,7 +105,7 @@ class TicketMetrics(models.Model):
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         related_name="workshop_tickets",
     )
     item_created = models.BooleanField(
@@ -172,7 +172,7 @@ class WorkSession(models.Model):
         "tickets.Ticket", on_delete=models.CASCADE, related_name="work_sessions"
     )
     technician = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="work_sessions"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="work_sessions"
     )
     state = models.CharField(
         max_length=10, choices=SessionState.choices, default=SessionState.RUNNING
@@ -232,9 +232,12 @@ class XpSource(models.TextChoices):
 class XpTransaction(AppendOnlyModel):
     """The append-only XP ledger. Each qc-pass credits each kind at most once per ticket."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="xp")
+    # Deleting a user or a ticket keeps the ledger rows (like the audit trail).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="xp"
+    )
     ticket = models.ForeignKey(
-        "tickets.Ticket", on_delete=models.PROTECT, related_name="xp_transactions"
+        "tickets.Ticket", null=True, on_delete=models.SET_NULL, related_name="xp_transactions"
     )
     kind = models.CharField(max_length=20, choices=XpKind.choices)
     source = models.CharField(max_length=10, choices=XpSource.choices)

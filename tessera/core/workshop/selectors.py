@@ -330,7 +330,7 @@ def xp_leaderboard(
     *, actor, since: datetime | None = None, until: datetime | None = None
 ) -> QuerySet:
     """Total XP per user, highest first (ties by user id), one aggregate query."""
-    qs = _xp_visible(actor)
+    qs = _xp_visible(actor).filter(user__isnull=False)
     if since is not None:
         qs = qs.filter(created_at__gte=since)
     if until is not None:

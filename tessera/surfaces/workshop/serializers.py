@@ -220,12 +220,15 @@ def session_event_out(ev) -> dict[str, Any]:
 
 
 def xp_out(tx) -> dict[str, Any]:
-    project = tx.ticket.project
+    number = None
+    if tx.ticket is not None:
+        project = tx.ticket.project
+        number = project.blueprint.format_number(project.key, tx.ticket.number)
     return {
         "id": tx.pk,
         "user": user_out(tx.user),
         "ticket_id": tx.ticket_id,
-        "ticket_number": project.blueprint.format_number(project.key, tx.ticket.number),
+        "ticket_number": number,
         "kind": tx.kind,
         "source": tx.source,
         "amount": tx.amount,

@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers as drf_serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -20,6 +22,23 @@ from tessera.core.projects import permissions
 from tessera.core.workshop import selectors, services
 
 from . import serializers as s
+
+
+def doc(
+    summary: str,
+    *,
+    request: Any = None,
+    params: Any = None,
+    status: int = 200,
+) -> Callable:
+    """OpenAPI description of one method (the bodies are rendered by plain functions)."""
+    return extend_schema(
+        summary=summary,
+        tags=["workshop (document 000)"],
+        request=request,
+        parameters=[params] if params is not None else None,
+        responses={status: OpenApiTypes.OBJECT},
+    )
 
 
 class WorkshopView(APIView):
@@ -61,6 +80,7 @@ def ticket_response(request: Request, ticket_id: Any, status: int = 200) -> Resp
 
 
 class TicketListView(WorkshopView):
+    @doc("List tickets with relational context", params=s.TicketFilterIn)
     def get(self, request: Request) -> Response:
         f = self.query(s.TicketFilterIn, request)
         qs = selectors.ticket_list(
@@ -75,6 +95,7 @@ class TicketListView(WorkshopView):
 
 
 class TicketCreateView(WorkshopView):
+    @doc("Intake: create a ticket from part specs", request=s.TicketCreateIn, status=201)
     def post(self, request: Request) -> Response:
         raw = request.data if isinstance(request.data, dict) else {}
         # the role first (403), then the input (400)
@@ -95,11 +116,13 @@ class TicketCreateView(WorkshopView):
 
 
 class TicketDetailView(WorkshopView):
+    @doc("Ticket detail")
     def get(self, request: Request, pk: int) -> Response:
         return ticket_response(request, pk)
 
 
 class TicketAssignView(WorkshopView):
+    @doc("Assign a technician (after admin review)", request=s.AssignIn)
     def post(self, request: Request, pk: int) -> Response:
         ticket = selectors.access_workshop_ticket(actor=request.user, ticket_id=pk)
         permissions.require_perm(request.user, "assign_ticket", ticket.project_id)
@@ -110,6 +133,7 @@ class TicketAssignView(WorkshopView):
 
 
 class TicketManualMetricsView(WorkshopView):
+    @doc("Admin review: override metrics and approve", request=s.ManualMetricsIn)
     def post(self, request: Request, pk: int) -> Response:
         ticket = selectors.access_workshop_ticket(actor=request.user, ticket_id=pk)
         permissions.require_perm(request.user, "review_ticket", ticket.project_id)
@@ -123,8 +147,9 @@ class TicketManualMetricsView(WorkshopView):
         return ticket_response(request, pk)
 
 
-def _action_view(service: Callable[..., Any]) -> type[WorkshopView]:
+def _action_view(service: Callable[..., Any], summary: str) -> type[WorkshopView]:
     class ActionView(WorkshopView):
+        @doc(summary)
         def post(self, request: Request, pk: int) -> Response:
             ticket = selectors.access_workshop_ticket(actor=request.user, ticket_id=pk)
             service(actor=request.user, ticket=ticket)
@@ -134,13 +159,16 @@ def _action_view(service: Callable[..., Any]) -> type[WorkshopView]:
     return ActionView
 
 
-TicketStartView = _action_view(services.workshop_ticket_start)
-TicketToWaitingQcView = _action_view(services.workshop_ticket_to_waiting_qc)
-TicketQcPassView = _action_view(services.qc_pass)
-TicketQcFailView = _action_view(services.qc_fail)
+TicketStartView = _action_view(services.workshop_ticket_start, "Start work (IN_PROGRESS)")
+TicketToWaitingQcView = _action_view(
+    services.workshop_ticket_to_waiting_qc, "Move to WAITING_QC (session stopped)"
+)
+TicketQcPassView = _action_view(services.qc_pass, "QC pass: DONE, item ready, XP")
+TicketQcFailView = _action_view(services.qc_fail, "QC fail: REWORK, checker XP")
 
 
 class TicketTransitionsView(WorkshopView):
+    @doc("Workflow transitions, oldest first")
     def get(self, request: Request, pk: int) -> Response:
         ticket = selectors.access_workshop_ticket(actor=request.user, ticket_id=pk)
         qs = selectors.ticket_transitions(ticket=ticket)
@@ -150,8 +178,9 @@ class TicketTransitionsView(WorkshopView):
 # --- work sessions -----------------------------------------------------------------------------
 
 
-def _session_view(service: Callable[..., Any]) -> type[WorkshopView]:
+def _session_view(service: Callable[..., Any], summary: str) -> type[WorkshopView]:
     class SessionActionView(WorkshopView):
+        @doc(summary)
         def post(self, request: Request, pk: int) -> Response:
             ticket = selectors.access_workshop_ticket(actor=request.user, ticket_id=pk)
             session = service(actor=request.user, ticket=ticket)
@@ -162,12 +191,13 @@ def _session_view(service: Callable[..., Any]) -> type[WorkshopView]:
     return SessionActionView
 
 
-WorkSessionPauseView = _session_view(services.work_session_pause)
-WorkSessionResumeView = _session_view(services.work_session_resume)
-WorkSessionStopView = _session_view(services.work_session_stop)
+WorkSessionPauseView = _session_view(services.work_session_pause, "Pause the work session")
+WorkSessionResumeView = _session_view(services.work_session_resume, "Resume the work session")
+WorkSessionStopView = _session_view(services.work_session_stop, "Stop the work session")
 
 
 class WorkSessionHistoryView(WorkshopView):
+    @doc("Work-session events, oldest first")
     def get(self, request: Request, pk: int) -> Response:
         ticket = selectors.access_workshop_ticket(actor=request.user, ticket_id=pk)
         services.work_session_sync(ticket=ticket)
@@ -179,6 +209,7 @@ class WorkSessionHistoryView(WorkshopView):
 
 
 class InventoryListView(WorkshopView):
+    @doc("List inventory items", params=s.InventoryFilterIn)
     def get(self, request: Request) -> Response:
         f = self.query(s.InventoryFilterIn, request)
         qs = selectors.inventory_list(
@@ -192,13 +223,15 @@ class InventoryListView(WorkshopView):
 
 
 class InventoryDetailView(WorkshopView):
+    @doc("Inventory item detail")
     def get(self, request: Request, pk: int) -> Response:
         item = selectors.access_inventory_item(actor=request.user, item_id=pk)
         return Response(s.item_detail_out(item))
 
 
-def _inventory_action(service: Callable[..., Any]) -> type[WorkshopView]:
+def _inventory_action(service: Callable[..., Any], summary: str) -> type[WorkshopView]:
     class InventoryActionView(WorkshopView):
+        @doc(summary)
         def post(self, request: Request, pk: int) -> Response:
             item = selectors.access_inventory_item(actor=request.user, item_id=pk)
             service(actor=request.user, item=item)
@@ -209,14 +242,19 @@ def _inventory_action(service: Callable[..., Any]) -> type[WorkshopView]:
     return InventoryActionView
 
 
-InventoryArchiveView = _inventory_action(services.inventory_item_archive)
-InventoryRestoreView = _inventory_action(services.inventory_item_restore)
+InventoryArchiveView = _inventory_action(
+    services.inventory_item_archive, "Archive an inventory item"
+)
+InventoryRestoreView = _inventory_action(
+    services.inventory_item_restore, "Restore an archived item"
+)
 
 
 # --- XP and analytics ---------------------------------------------------------------------------
 
 
 class XpTransactionListView(WorkshopView):
+    @doc("XP ledger", params=s.XpFilterIn)
     def get(self, request: Request) -> Response:
         f = self.query(s.XpFilterIn, request)
         qs = selectors.xp_transactions(
@@ -230,6 +268,7 @@ class XpTransactionListView(WorkshopView):
 
 
 class XpLeaderboardView(WorkshopView):
+    @doc("XP leaderboard", params=s.LeaderboardFilterIn)
     def get(self, request: Request) -> Response:
         f = self.query(s.LeaderboardFilterIn, request)
         qs = selectors.xp_leaderboard(
@@ -244,6 +283,7 @@ class XpLeaderboardView(WorkshopView):
 
 
 class TechnicianAnalyticsView(WorkshopView):
+    @doc("Technician analytics (SQL)")
     def get(self, request: Request) -> Response:
         rows = selectors.technician_analytics(actor=request.user)
         return self.paginate(request, rows, lambda page: page)
