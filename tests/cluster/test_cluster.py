@@ -224,5 +224,11 @@ def test_cluster_loses_nothing_when_a_worker_and_an_app_die(cluster):
             time.sleep(2)
         assert pending == 0, "emails still unsent"
         sent = conn.execute("SELECT count(*) FROM notifications_outboundemail").fetchone()[0]
+    print(
+        f"cluster: {len(acknowledged)} tickets and {len(comments)} comments acknowledged, "
+        f"{sent} emails queued, {len(cluster['inbox'].messages)} received"
+    )
+    log = cluster["log"].read_text()
+    assert "app1 exited" in log and "worker1 exited" in log, "the kills did not happen"
     assert sent > 0, "the load produced no email at all"
     assert len(cluster["inbox"].messages) >= sent, "an email was lost on its way to SMTP"
