@@ -37,7 +37,10 @@ def doc(
         tags=["workshop (document 000)"],
         request=request,
         parameters=[params] if params is not None else None,
-        responses={status: OpenApiTypes.OBJECT},
+        responses={
+            status: OpenApiTypes.OBJECT,
+            **{code: OpenApiTypes.OBJECT for code in (400, 401, 403, 404)},
+        },
     )
 
 
