@@ -141,22 +141,25 @@ def kill(pids_file: Path, name: str) -> None:
     os.killpg(pid, signal.SIGKILL)
 
 
-def test_cluster_loses_nothing_when_a_worker_and_an_app_die(cluster):
-    demo = cluster["demo"]
-    agent = next(a for a in demo["accounts"] if a["role"] == "agent")
+def login(cluster) -> str:
+    agent = next(a for a in cluster["demo"]["accounts"] if a["role"] == "agent")
     status, body = http(
         "POST",
         "/api/tickets/auth/login/",
         {"username": agent["username"], "password": agent["password"]},
     )
     assert status == 200, status
-    token = body["tokens"]["access"]
-    customers = [c["id"] for c in demo["customers"]]
+    return body["tokens"]["access"]
+
+
+def run_load(cluster, token: str, *, total: int, fault, fault_at: float = 0.4):
+    """Six clients create tickets and reply to them; ``fault()`` runs once ``fault_at`` of
+    the work is done. Returns the acknowledged ticket ids and (ticket, comment) pairs."""
+    customers = [c["id"] for c in cluster["demo"]["customers"]]
     acknowledged: list[int] = []
-    comments: list[tuple[int, int]] = []
+    comments: list[tuple[int, int | None]] = []
     lock = threading.Lock()
     progress = {"done": 0}
-    total = 120
 
     def client(seed: int) -> None:
         rng = random.Random(seed)
@@ -195,14 +198,17 @@ def test_cluster_loses_nothing_when_a_worker_and_an_app_die(cluster):
     threads = [threading.Thread(target=client, args=(i,)) for i in range(6)]
     for t in threads:
         t.start()
-    while progress["done"] < total * 0.4:
+    while progress["done"] < total * fault_at:
         time.sleep(0.1)
-    kill(cluster["pids"], "worker1")
-    kill(cluster["pids"], "app1")
+    fault()
     for t in threads:
         t.join(timeout=300)
-    assert len(acknowledged) >= total * 0.5, "too few requests succeeded for a meaningful test"
+    return acknowledged, comments
 
+
+def assert_nothing_lost(cluster, acknowledged, comments) -> int:
+    """Every acknowledged ticket, its audit event and every acknowledged comment is stored;
+    every queued email is eventually sent and received. Returns the number of emails."""
     with psycopg.connect(f"{PG}/{DB_NAME}") as conn:
         stored = {r[0] for r in conn.execute("SELECT id FROM tickets_ticket")}
         assert set(acknowledged) <= stored, "an acknowledged ticket was lost"
@@ -224,11 +230,54 @@ def test_cluster_loses_nothing_when_a_worker_and_an_app_die(cluster):
             time.sleep(2)
         assert pending == 0, "emails still unsent"
         sent = conn.execute("SELECT count(*) FROM notifications_outboundemail").fetchone()[0]
+    assert sent > 0, "the load produced no email at all"
+    assert len(cluster["inbox"].messages) >= sent, "an email was lost on its way to SMTP"
+    return sent
+
+
+def test_cluster_loses_nothing_when_a_worker_and_an_app_die(cluster):
+    token = login(cluster)
+
+    def kill_worker_and_app() -> None:
+        kill(cluster["pids"], "worker1")
+        kill(cluster["pids"], "app1")
+
+    total = 120
+    acknowledged, comments = run_load(cluster, token, total=total, fault=kill_worker_and_app)
+    assert len(acknowledged) >= total * 0.5, "too few requests succeeded for a meaningful test"
+    sent = assert_nothing_lost(cluster, acknowledged, comments)
+    log = cluster["log"].read_text()
+    assert "app1 exited" in log and "worker1 exited" in log, "the kills did not happen"
     print(
         f"cluster: {len(acknowledged)} tickets and {len(comments)} comments acknowledged, "
         f"{sent} emails queued, {len(cluster['inbox'].messages)} received"
     )
-    log = cluster["log"].read_text()
-    assert "app1 exited" in log and "worker1 exited" in log, "the kills did not happen"
-    assert sent > 0, "the load produced no email at all"
-    assert len(cluster["inbox"].messages) >= sent, "an email was lost on its way to SMTP"
+
+
+def test_cluster_recovers_from_a_database_restart(cluster):
+    token = login(cluster)
+    version = sorted(os.listdir("/etc/postgresql"))[-1]
+
+    def restart_postgres() -> None:
+        subprocess.run(
+            ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart"],
+            check=True,
+            capture_output=True,
+        )
+
+    total = 80
+    acknowledged, comments = run_load(cluster, token, total=total, fault=restart_postgres)
+    deadline = time.time() + 60
+    while time.time() < deadline and http("GET", "/readyz")[0] != 200:
+        time.sleep(1)
+    assert http("GET", "/readyz")[0] == 200, "the app did not reconnect to the database"
+    status, body = http(
+        "POST",
+        "/api/ticketing/tickets/",
+        {"subject": "After the restart", "description": "Still working?", "priority": "low"},
+        token,
+    )
+    assert status == 201, status
+    acknowledged.append(body["id"])
+    sent = assert_nothing_lost(cluster, acknowledged, comments)
+    print(f"cluster (db restart): {len(acknowledged)} tickets acknowledged, {sent} emails")
