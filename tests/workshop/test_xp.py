@@ -17,7 +17,7 @@ PARTS = [{"name": "Screen", "color": "green", "planned_minutes": 30, "xp": 12}] 
 
 
 def ledger(shop, **params) -> list[tuple]:
-    body = shop.get("admin", "/api/v1/xp/transactions/", ordering="created_at", **params).json()
+    body = shop.get("admin", "/api/v1/xp/transactions/", ordering="at", **params).json()
     return [(t["user"]["id"], t["kind"], t["source"], t["amount"]) for t in body["results"]]
 
 
@@ -117,7 +117,7 @@ def test_transactions_list_filters_and_shape(shop, frozen):
         "kind",
         "source",
         "amount",
-        "created_at",
+        "at",
     }
     ids = [t["id"] for t in body["results"]]
     assert ids == sorted(ids, reverse=True)  # newest first by default

@@ -301,6 +301,8 @@ def _xp_visible(actor) -> QuerySet[XpTransaction]:
 
 
 XP_ORDERINGS = {
+    "at": ("created_at", "id"),
+    "-at": ("-created_at", "-id"),
     "created_at": ("created_at", "id"),
     "-created_at": ("-created_at", "-id"),
     "amount": ("amount", "id"),

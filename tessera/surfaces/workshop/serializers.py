@@ -101,7 +101,7 @@ class XpFilterIn(serializers.Serializer):
     ticket = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     kind = serializers.ChoiceField(choices=XpKind.values, required=False)
     ordering = serializers.ChoiceField(
-        choices=["created_at", "-created_at", "amount", "-amount"], required=False
+        choices=["at", "-at", "created_at", "-created_at", "amount", "-amount"], required=False
     )
 
 
@@ -232,7 +232,7 @@ def xp_out(tx) -> dict[str, Any]:
         "kind": tx.kind,
         "source": tx.source,
         "amount": tx.amount,
-        "created_at": _dt(tx.created_at),
+        "at": _dt(tx.created_at),
     }
 
 
