@@ -187,6 +187,8 @@ WHITENOISE_USE_FINDERS = True
 
 # Uploads: bounded in size, stored under generated names (see tessera.core.tickets.storage).
 TESSERA_MAX_UPLOAD_BYTES = env_int("TESSERA_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+# Uploads are refused while they would leave less than this much free disk in the data dir.
+TESSERA_MIN_FREE_DISK_BYTES = env_int("TESSERA_MIN_FREE_DISK_BYTES", 512 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(2_621_440, TESSERA_MAX_UPLOAD_BYTES + 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 

@@ -21,3 +21,6 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 _suffix = os.environ.get("TESSERA_TEST_DB_SUFFIX", "")
 if _suffix:
     DATABASES["default"].setdefault("TEST", {})["NAME"] = f"test_tessera_{_suffix}"
+
+# Tests must not depend on how full the machine's disk is (the guard itself is tested).
+TESSERA_MIN_FREE_DISK_BYTES = 1024 * 1024

@@ -25,6 +25,10 @@ def as_drf_exception(exc: TesseraError) -> exceptions.APIException:
         return exceptions.Throttled(detail=exc.message)
     if exc.status == 409:
         return ConflictError({"detail": exc.message, **exc.extra})
+    if exc.status != 400:
+        error = exceptions.APIException(exc.message, code=exc.code)
+        error.status_code = exc.status
+        return error
     if exc.fields:
         return exceptions.ValidationError(exc.fields)
     return exceptions.ValidationError({"detail": exc.message})

@@ -65,3 +65,10 @@ class Conflict(TesseraError):
 
     code = "conflict"
     status = 409
+
+
+class StorageFull(TesseraError):
+    """The server is short of disk space; uploads are refused until an admin frees some."""
+
+    code = "storage_full"
+    status = 507

@@ -4,9 +4,11 @@ transaction — and leaves HTTP to the surfaces.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -21,6 +23,7 @@ from tessera.core.common.errors import (
     Forbidden,
     InvalidTransition,
     NotFound,
+    StorageFull,
     ValidationFailed,
 )
 from tessera.core.projects import permissions
@@ -526,6 +529,16 @@ def comment_add(
     return comment
 
 
+def ensure_disk_space(incoming: int) -> None:
+    """Refuse an upload that would leave less than ``TESSERA_MIN_FREE_DISK_BYTES`` free in the
+    data dir, so uploads cannot fill the disk the database lives on."""
+    media = Path(settings.MEDIA_ROOT)
+    media.mkdir(parents=True, exist_ok=True)
+    free = shutil.disk_usage(media).free
+    if free - incoming < int(settings.TESSERA_MIN_FREE_DISK_BYTES):
+        raise StorageFull("The server is short of disk space; uploads are refused for now.")
+
+
 def max_upload_bytes() -> int:
     return int(settings.TESSERA_MAX_UPLOAD_BYTES)
 
@@ -553,6 +566,7 @@ def attachment_add(
         )
     if upload.size == 0:
         raise ValidationFailed("Empty file", fields={"file": ["The submitted file is empty."]})
+    ensure_disk_space(upload.size)
     original = (filename or upload.name or "file").replace("\\", "/").split("/")[-1][:255] or "file"
     attachment = Attachment(
         ticket=ticket,
