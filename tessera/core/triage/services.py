@@ -92,19 +92,73 @@ def support_project_for(actor) -> Project:
     return default
 
 
+TITLE_MAX = 200
+DESCRIPTION_MAX = 5000
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate such as "\ud800"
+        return False
+    return True
+
+
+def _check_text(value: Any, *, field: str, label: str, limit: int) -> str:
+    """What every way in (API, web UI, demo) must respect so that document 001's ticket
+    object stays within its limits: a string without NUL or lone surrogates, at most
+    ``limit`` characters once trimmed. The minimum lengths are the API DTO's rule (the web
+    form has its own "required" rule)."""
+    if not isinstance(value, str):
+        raise ValidationFailed(
+            f"{field} must be a string", fields={field: [f"{field} must be a string"]}
+        )
+    text = value.strip()
+    message = ""
+    if "\x00" in text:
+        message = f"{field} must not contain null characters"
+    elif not _encodable(text):
+        message = f"{field} must be valid Unicode text"
+    elif len(text) > limit:
+        message = f"{label} cannot exceed {limit} characters"
+    if message:
+        raise ValidationFailed(message, fields={field: [message]})
+    return text
+
+
 @transaction.atomic
 def support_ticket_create(
-    *, actor, title: str, description: str, project: Project | None = None
+    *,
+    actor,
+    title: str,
+    description: str,
+    project: Project | None = None,
+    priority: int | None = None,
+    company=None,
 ) -> Ticket:
-    """Create a ticket (status ``todo``, default priority), its empty triage row and five
-    pending step records; the pipeline starts after commit. ``project`` defaults to
-    ``support_project_for(actor)``."""
+    """Create a ticket on a support desk and start its triage pipeline — the one way to
+    open a support ticket (the API's ``POST /api/tickets``, the web UI, the demo).
+
+    The ticket starts ``todo`` with the desk's default priority (or ``priority`` when a
+    form chose one; the AI may only raise it), an empty triage row and five pending step
+    records; the first step is queued after commit. ``project`` defaults to
+    ``support_project_for(actor)`` and must be a support-template project.
+    """
+    title = _check_text(title, field="title", label="Title", limit=TITLE_MAX)
+    description = _check_text(
+        description, field="description", label="Description", limit=DESCRIPTION_MAX
+    )
     if project is None:
         project = support_project_for(actor)
     elif project.template != TEMPLATE:
         raise ValidationFailed("Not a support project")
     ticket = ticket_services.ticket_create(
-        actor=actor, project=project, title=title, description=description
+        actor=actor,
+        project=project,
+        title=title,
+        description=description,
+        priority=priority,
+        company=company,
     )
     now = clock.now()
     triage = TicketTriage.objects.create(ticket=ticket, created_at=now, updated_at=now)
@@ -387,7 +441,10 @@ def _step_ai_processing(step: TriageStep) -> StepOutcome:
     summary = (analysis.summary or "").strip() or None
     notes = (analysis.helpful_notes or "").strip()[:NOTES_MAX] or None
     skills = [str(s) for s in (analysis.related_skills or [])]
-    provider_name = getattr(provider, "name", type(provider).__name__)[:40]
+    # Which provider actually answered: a remote provider that fell back says "offline".
+    provider_name = str(
+        getattr(analysis, "source", "") or getattr(provider, "name", type(provider).__name__)
+    )[:40]
 
     def apply() -> None:
         now = clock.now()

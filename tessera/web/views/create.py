@@ -14,6 +14,7 @@ from tessera.core.projects import permissions
 from tessera.core.projects.models import Project
 from tessera.core.projects.selectors import projects_visible_to
 from tessera.core.tickets import services
+from tessera.core.triage.services import support_ticket_create
 
 from .. import selectors
 from .common import error_messages
@@ -46,7 +47,9 @@ def _create(request: HttpRequest, projects: list[Project], companies: list[Compa
         )
     company = next((c for c in companies if c.pk == _int(post.get("company"))), None)
     with transaction.atomic():
-        ticket = services.ticket_create(
+        # A support desk's tickets go through triage (document 001's pipeline).
+        create = support_ticket_create if project.template == "support" else services.ticket_create
+        ticket = create(
             actor=request.user,
             project=project,
             title=post.get("title", ""),
