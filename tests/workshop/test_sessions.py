@@ -264,3 +264,35 @@ def test_dst_fall_back_counts_real_seconds(shop, frozen):
     frozen(utc("2026-10-25T01:25:00Z"))
     assert current(shop, tid)["state"] == "RUNNING"
     assert current(shop, tid)["active_seconds"] == 5 * 60
+
+
+def test_list_derives_the_auto_resume_too(shop, frozen):
+    tid = shop.to_in_progress()
+    frozen(at(10))
+    session_action(shop, tid, "pause")
+    frozen(at(39))
+    rows = shop.get("qc", "/api/v1/tickets/").json()["results"]
+    assert rows[0]["current_session"]["state"] == "PAUSED"
+    frozen(at(41))
+    rows = shop.get("qc", "/api/v1/tickets/").json()["results"]
+    assert rows[0]["current_session"]["state"] == "RUNNING"
+    assert rows[0]["current_session"]["active_seconds"] == 11 * 60
+
+
+def test_session_events_and_xp_are_append_only(shop, frozen):
+    from tessera.core.workshop.models import AppendOnlyError, XpTransaction
+
+    tid = shop.to_waiting_qc()
+    shop.act("qc", tid, "qc-pass")
+    event = WorkSessionEvent.objects.first()
+    with pytest.raises(AppendOnlyError):
+        event.save()
+    with pytest.raises(AppendOnlyError):
+        event.delete()
+    with pytest.raises(AppendOnlyError):
+        WorkSessionEvent.objects.filter(ticket_id=tid).update(kind="pause")
+    with pytest.raises(AppendOnlyError):
+        XpTransaction.objects.all().delete()
+    with pytest.raises(AppendOnlyError):
+        XpTransaction.objects.all().update(amount=1000)
+    assert XpTransaction.objects.count() == 3
