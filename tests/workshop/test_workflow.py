@@ -245,3 +245,28 @@ def test_detail_carries_relational_context(shop, frozen):
         "active_seconds",
         "auto_resume_at",
     }
+
+
+def test_claims_left_by_a_generic_transition_are_released(shop, make_user):
+    """A workshop ticket moved by a plain core transition (e.g. a superuser on the web
+    board) must not block its inventory item or its technician for good."""
+    from tessera.core.tickets.models import Ticket
+    from tessera.core.tickets.services import ticket_transition
+
+    boss = make_user(is_superuser=True)
+    tid = shop.to_in_progress(serial="SN-GEN")
+    for target in ("WAITING_QC", "DONE"):
+        ticket_transition(actor=boss, ticket=Ticket.objects.get(pk=tid), to_state=target)
+    other = shop.intake()["id"]
+    shop.approve(other)
+    shop.assign(other)
+    shop.act("tech", other, "start")  # the technician is free again
+    r = shop.post(
+        "master",
+        "/api/v1/tickets/create/",
+        {
+            "serial_number": "SN-GEN",
+            "part_specs": [{"name": "x", "color": "green", "planned_minutes": 1}],
+        },
+    )
+    assert r.status_code == 201, r.content

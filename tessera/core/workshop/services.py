@@ -107,6 +107,20 @@ def _require_work_actor(actor, ticket: Ticket) -> None:
     raise Forbidden(DENIED)
 
 
+def _release_stale_claims(*, item_id: int | None = None, technician_id: int | None = None) -> None:
+    """Release claim flags whose ticket left the claimed state without these services (a
+    generic core transition: the web board, a superuser), so such a move cannot block the
+    inventory item or the technician for good."""
+    if item_id is not None:
+        TicketMetrics.objects.filter(
+            inventory_item_id=item_id, holds_item=True, ticket__state__key=DONE
+        ).update(holds_item=False)
+    if technician_id is not None:
+        TicketMetrics.objects.filter(technician_id=technician_id, holds_technician=True).exclude(
+            ticket__state__key=IN_PROGRESS
+        ).update(holds_technician=False)
+
+
 def _transition(actor, ticket: Ticket, target: str) -> None:
     ticket_transition(actor=actor, ticket=ticket, to_state=target, check_permission=False)
 
@@ -215,6 +229,7 @@ def workshop_ticket_create(
                 ]
             },
         )
+    _release_stale_claims(item_id=item.pk)
     active = (
         TicketMetrics.objects.filter(inventory_item=item, holds_item=True)
         .values_list("ticket_id", flat=True)
@@ -393,6 +408,7 @@ def workshop_ticket_start(*, actor, ticket: Ticket) -> Ticket:
     _require_work_actor(actor, ticket)
     locked, metrics = _lock(ticket)
     _require_state(locked, (ASSIGNED, REWORK), "start")
+    _release_stale_claims(technician_id=metrics.technician_id)
     busy = (
         TicketMetrics.objects.filter(technician_id=metrics.technician_id, holds_technician=True)
         .exclude(ticket_id=locked.pk)
