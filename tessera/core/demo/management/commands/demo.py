@@ -18,6 +18,7 @@ DEMO_MODULES = [
     "tessera.surfaces.servicedesk.demo",
     "tessera.surfaces.boards.demo",
     "tessera.surfaces.feed.demo",
+    "tessera.core.demo.extra",
 ]
 
 
