@@ -21,9 +21,7 @@ install: $(STAMP)
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py demo
-	@echo "Serving on http://$(HOST):$(PORT)/ (a task worker runs beside it)"
-	$(PY) manage.py db_worker --queue-name '*' & WORKER=$$!; \
-	trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
+	@echo "Serving on http://$(HOST):$(PORT)/ (background tasks run inside the server process)"
 	$(PY) manage.py runserver --noreload $(HOST):$(PORT)
 
 demo: install
