@@ -248,3 +248,41 @@ def test_overdue_flag_moves_with_the_clock(client, create):
     with clock.frozen_at(due + timedelta(minutes=1)):
         assert client.get(f"{BASE}/tickets/{t['id']}/").json()["is_overdue"] is True
         assert _ids(client, "tickets/overdue/") == {t["id"]}
+
+
+def test_list_rows_match_the_detail(client, create, customer, agent, agent2):
+    """A list row (read as plain columns) says exactly what the detail (read as model
+    instances) says, field for field, whatever the ticket holds."""
+    from tessera.surfaces.servicedesk.serializers import TicketSerializer
+
+    plain = create(subject="Plain")
+    full = create(
+        subject="Full",
+        priority="critical",
+        category="billing",
+        customer=customer.pk,
+        assigned_to=agent2.pk,
+        due_date="2020-01-01T10:00:00Z",
+        estimated_hours="1.25",
+        actual_hours=3,
+        tags="zeta, alpha, Mid",
+    )
+    client.post(f"{BASE}/tickets/{full['id']}/add_comment/", {"content": "hi"}, format="json")
+    client.post(f"{BASE}/tickets/{full['id']}/change_status/", {"status": "resolved"})
+    rows = {r["id"]: r for r in client.get(f"{BASE}/tickets/").json()["results"]}
+    assert set(TicketSerializer().fields) == set(rows[plain["id"]])
+    for t in (plain, full):
+        detail = client.get(f"{BASE}/tickets/{t['id']}/").json()
+        assert rows[t["id"]] == {k: detail[k] for k in rows[t["id"]]}
+    row = rows[full["id"]]
+    assert set(row["tags"].split(", ")) == {"alpha", "Mid", "zeta"}
+    assert row["assigned_to_name"] == agent2.full_name
+    assert row["resolution_time_hours"] is not None and row["is_overdue"] is False
+
+
+def test_search_keeps_the_list_newest_first(client, create):
+    """``search`` filters; it does not reorder (no relevance rank over every match)."""
+    ids = [create(subject=f"printer jam {i}")["id"] for i in range(3)]
+    create(subject="unrelated")
+    found = [r["id"] for r in client.get(f"{BASE}/tickets/?search=printer").json()["results"]]
+    assert found == sorted(ids, reverse=True)

@@ -185,8 +185,11 @@ def test_detail_put_patch_delete(client, create, customer, agent2):
         3.0,
     )
     assert body["subject"] == "Cannot login" and body["category"] == "billing"
-    # PUT needs the subject
+    # PUT changes the fields sent, like PATCH (the document shows one body for both)
     r = client.put(url, {"priority": "low"}, format="json")
+    assert r.status_code == 200 and r.json()["priority"] == "low"
+    assert r.json()["subject"] == "Cannot login" and r.json()["status"] == "in_progress"
+    r = client.put(url, {"subject": ""}, format="json")
     assert r.status_code == 400 and "subject" in r.json()
     r = client.put(
         url,

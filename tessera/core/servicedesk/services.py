@@ -18,7 +18,7 @@ from django.db.models import Q
 
 from tessera.core.audit.services import event_record
 from tessera.core.common import clock
-from tessera.core.common.errors import TesseraError, ValidationFailed
+from tessera.core.common.errors import Conflict, NotFound, TesseraError, ValidationFailed
 from tessera.core.notifications.services import email_enqueue
 from tessera.core.projects import permissions
 from tessera.core.projects.models import Membership, Project
@@ -58,6 +58,25 @@ def _remap(exc: TesseraError, mapping: dict[str, str]) -> TesseraError:
 
 
 FIELD_NAMES = {"title": "subject", "assignee_ids": "assigned_to", "tag_names": "tags"}
+
+
+def _require_version(ticket: Ticket, expected_version: int | None) -> None:
+    """Optimistic concurrency (``If-Match``): lock the ticket row for the rest of the
+    caller's transaction and refuse with ``Conflict`` (carrying ``current_version``) unless
+    it is still at ``expected_version``. ``None`` skips the check. Must run inside the
+    transaction of the write it guards, before any part of that write."""
+    if expected_version is None:
+        return
+    current = (
+        Ticket.objects.select_for_update()
+        .filter(pk=ticket.pk)
+        .values_list("version", flat=True)
+        .first()
+    )
+    if current is None:
+        raise NotFound("Ticket not found")
+    if current != expected_version:
+        raise Conflict("The ticket changed since you read it", extra={"current_version": current})
 
 
 # ---- notifications ---------------------------------------------------------------------
@@ -178,8 +197,19 @@ def sd_ticket_create(
 
 
 @transaction.atomic
-def sd_ticket_assign(*, actor, ticket: Ticket, user, check_permission: bool = True) -> Ticket:
-    """Make ``user`` the ticket's one assignee (``None`` unassigns)."""
+def sd_ticket_assign(
+    *,
+    actor,
+    ticket: Ticket,
+    user,
+    expected_version: int | None = None,
+    check_permission: bool = True,
+) -> Ticket:
+    """Make ``user`` the ticket's one assignee (``None`` unassigns); a stale
+    ``expected_version`` raises ``Conflict`` and changes nothing."""
+    if check_permission:
+        permissions.require_perm(actor, "assign_ticket", ticket.project_id)
+    _require_version(ticket, expected_version)
     try:
         return tickets.ticket_assign(
             actor=actor,
@@ -193,10 +223,17 @@ def sd_ticket_assign(*, actor, ticket: Ticket, user, check_permission: bool = Tr
 
 @transaction.atomic
 def sd_ticket_change_status(
-    *, actor, ticket: Ticket, status: str, check_permission: bool = True
+    *,
+    actor,
+    ticket: Ticket,
+    status: str,
+    expected_version: int | None = None,
+    check_permission: bool = True,
 ) -> Ticket:
     """Move to ``status`` (any to any; ``reopened`` only from resolved or closed — the
-    project's workflow rows say so) and tell the customer and the assignee."""
+    project's workflow rows say so) and tell the customer and the assignee. A stale
+    ``expected_version`` raises ``Conflict`` and changes nothing."""
+    _require_version(ticket, expected_version)
     old = ticket.state.key
     tickets.ticket_transition(
         actor=actor, ticket=ticket, to_state=status, check_permission=check_permission
@@ -246,12 +283,15 @@ def sd_ticket_update(
     status: str | None = None,
     assigned_to: Any = UNSET,
     tags: Any = UNSET,
+    expected_version: int | None = None,
     check_permission: bool = True,
 ) -> Ticket:
     """PUT/PATCH: plain fields, tags, assignee and status in one transaction (all or none).
+    A stale ``expected_version`` raises ``Conflict`` before anything changes.
     ``check_permission=False`` is for the Django admin, gated by Django's model permissions."""
     if check_permission:
         tickets.require_modify(actor, ticket)
+    _require_version(ticket, expected_version)
     try:
         if changes:
             tickets.ticket_update(

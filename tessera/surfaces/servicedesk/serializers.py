@@ -3,14 +3,19 @@ category slugs, comma-separated tags); output serializers read prefetched relati
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework import serializers
 
 from tessera.core.accounts.models import User
 from tessera.core.audit.models import Event
+from tessera.core.common import clock
 from tessera.core.crm.models import Customer
+from tessera.core.projects.blueprints import get_blueprint
 from tessera.core.servicedesk import selectors as sd
 from tessera.core.tickets.models import Attachment, Comment, Ticket
 
@@ -144,6 +149,33 @@ class HistorySerializer(serializers.Serializer):
 
 # ---- tickets ---------------------------------------------------------------------------
 
+_DATETIME = serializers.DateTimeField()
+_ZERO = timedelta(0)
+_HOURS = serializers.DecimalField(max_digits=8, decimal_places=2, coerce_to_string=False)
+
+
+def _datetime(value: datetime | None) -> str | None:
+    """DRF's ISO 8601 output (``…Z`` in UTC), without its per-call field machinery when
+    the value is already in the current time zone."""
+    if value is None:
+        return None
+    if value.utcoffset() != _ZERO or timezone.get_current_timezone().utcoffset(value) != _ZERO:
+        return _DATETIME.to_representation(value)
+    text = value.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def _decimal(value: Decimal | None) -> Decimal | None:
+    return _HOURS.to_representation(value) if value is not None else None
+
+
+def _names(user: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "username": user["username"],
+        "first_name": user["first_name"],
+        "last_name": user["last_name"],
+    }
+
 
 class TicketSerializer(serializers.Serializer):
     """One ticket as lists show it; every value comes from the prefetched page."""
@@ -179,6 +211,55 @@ class TicketSerializer(serializers.Serializer):
     response_time_hours = serializers.SerializerMethodField()
     resolution_time_hours = serializers.SerializerMethodField()
     project = serializers.IntegerField(source="project_id")
+
+    def to_representation(self, obj: Ticket | dict[str, Any]) -> dict[str, Any]:
+        """The declared fields above, built in one pass from a row (``sd.ticket_rows_qs``
+        completed by ``sd.ticket_rows_complete``, or ``sd.ticket_row(ticket)``): a page runs
+        no DRF field machinery and no model code per value. The declarations stay the schema
+        and the contract; ``tests/servicedesk/test_lists.py`` pins that both agree."""
+        row = obj if isinstance(obj, dict) else sd.ticket_row(obj)
+        if not isinstance(obj, dict):
+            obj._sd_metrics = metrics = sd.row_metrics(row, clock.now())
+        else:
+            metrics = sd.row_metrics(row, self.context.get("now") or clock.now())
+        blueprint = get_blueprint(row["project__template"])
+        assignee = row["assignee"]
+        priority = row["priority"]
+        return {
+            "id": row["id"],
+            "ticket_number": blueprint.format_number(row["project__key"], row["number"]),
+            "subject": row["title"],
+            "description": row["description"],
+            "status": row["state__key"],
+            "status_display": row["state__name"],
+            "priority": sd.PRIORITIES.get(priority, str(priority)),
+            "priority_display": blueprint.priority_label(priority),
+            "category": row["category__slug"],
+            "category_name": row["category__name"],
+            "customer": row["customer_id"],
+            "customer_name": row["customer__name"],
+            "assigned_to": assignee["id"] if assignee else None,
+            "assigned_to_name": sd.user_display(**_names(assignee)) if assignee else None,
+            "created_by": row["created_by_id"],
+            "created_by_name": sd.user_display(
+                row["created_by__username"],
+                row["created_by__first_name"] or "",
+                row["created_by__last_name"] or "",
+            ),
+            "created_at": _datetime(row["created_at"]),
+            "updated_at": _datetime(row["updated_at"]),
+            "resolved_at": _datetime(row["resolved_at"]),
+            "closed_at": _datetime(row["closed_at"]),
+            "first_response_at": _datetime(row["first_response_at"]),
+            "due_date": _datetime(row["due_date"]),
+            "estimated_hours": _decimal(row["estimated_hours"]),
+            "actual_hours": _decimal(row["actual_hours"]),
+            "tags": ", ".join(row["tag_names"]),
+            "is_overdue": metrics["is_overdue"],
+            "response_time_hours": metrics["response_time_hours"],
+            "resolution_time_hours": metrics["resolution_time_hours"],
+            "project": row["project_id"],
+        }
 
     def _metrics(self, obj: Ticket) -> dict[str, Any]:
         cached = getattr(obj, "_sd_metrics", None)
@@ -235,6 +316,17 @@ class TicketDetailSerializer(TicketSerializer):
     attachments = serializers.SerializerMethodField()
     history = serializers.SerializerMethodField()
     metrics = serializers.SerializerMethodField()
+
+    def to_representation(self, obj: Ticket) -> dict[str, Any]:
+        data = super().to_representation(obj)
+        data["customer_details"] = self.get_customer_details(obj)
+        data["assigned_to_details"] = self.get_assigned_to_details(obj)
+        data["created_by_details"] = self.get_created_by_details(obj)
+        data["comments"] = self.get_comments(obj)
+        data["attachments"] = self.get_attachments(obj)
+        data["history"] = self.get_history(obj)
+        data["metrics"] = self.get_metrics(obj)
+        return data
 
     def get_customer_details(self, obj: Ticket) -> dict | None:
         return CustomerSerializer(obj.customer).data if obj.customer else None

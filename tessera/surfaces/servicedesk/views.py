@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,12 +15,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import APIException, ErrorDetail, ParseError, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from tessera.core.common.errors import Forbidden, NotFound
+from tessera.core.common import clock
+from tessera.core.common.errors import Conflict, Forbidden, NotFound
 from tessera.core.crm import selectors as crm_selectors
 from tessera.core.crm import services as crm_services
 from tessera.core.projects.models import Project
@@ -52,6 +54,36 @@ def ticket_for_body(request: Request, pk: int) -> Ticket:
         raise ValidationError({"ticket": [f'Invalid pk "{pk}" - object does not exist.']})
 
 
+class VersionConflict(APIException):
+    """409 ``{"detail": …, "current_version": n}`` with the version as a number (DRF would
+    turn every value of an error dict into a string)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+
+    def __init__(self, exc: Conflict) -> None:
+        super().__init__(exc.message)
+        self.detail = {
+            "detail": ErrorDetail(exc.message, code="conflict"),
+            "current_version": exc.extra.get("current_version"),
+        }
+
+
+IF_MATCH_RE = re.compile(r'(?:W/)?(?:"([0-9]{1,10})"|([0-9]{1,10}))')
+
+
+def expected_version(request: Request) -> int | None:
+    """The ticket version an optional ``If-Match`` header carries (``"3"``, ``W/"3"``, ``3``);
+    ``*`` or no header: no check. Anything else is a 400."""
+    raw = request.headers.get("If-Match")
+    if raw is None or raw.strip() == "*":
+        return None
+    match = IF_MATCH_RE.fullmatch(raw.strip())
+    if match is None:
+        raise ParseError('If-Match must carry the ticket\'s version, e.g. "3".')
+    return int(match.group(1) or match.group(2))
+
+
 class TicketViewSet(viewsets.GenericViewSet):
     """``/api/ticketing/tickets/`` with its actions and named lists."""
 
@@ -60,14 +92,22 @@ class TicketViewSet(viewsets.GenericViewSet):
     queryset = Ticket.objects.none()
 
     def get_queryset(self) -> QuerySet[Ticket]:
-        return sd.tickets_for(self.request.user)
+        # Newest first, always: an explicit order also keeps ``search`` a plain filter
+        # (no relevance rank computed over every match; docs/surfaces/servicedesk.md).
+        return sd.tickets_for(self.request.user).order_by("-created_at", "-id")
 
     def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), "request": self.request}
 
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, Conflict):
+            exc = VersionConflict(exc)
+        return super().handle_exception(exc)
+
     def _page(self, qs: QuerySet[Ticket]) -> Response:
-        page = self.paginate_queryset(sd.with_relations(qs))
-        return self.get_paginated_response(s.TicketSerializer(page, many=True).data)
+        page = sd.ticket_rows_complete(self.paginate_queryset(sd.ticket_rows_qs(qs)))
+        data = s.TicketSerializer(page, many=True, context={"now": clock.now()}).data
+        return self.get_paginated_response(data)
 
     def _detail(self, request: Request, pk: Any, code: int = status.HTTP_200_OK) -> Response:
         ticket = load_ticket(request, pk)
@@ -75,7 +115,9 @@ class TicketViewSet(viewsets.GenericViewSet):
             **self.get_serializer_context(),
             "show_internal": policy.can_see_internal(request.user, ticket),
         }
-        return Response(s.TicketDetailSerializer(ticket, context=context).data, status=code)
+        response = Response(s.TicketDetailSerializer(ticket, context=context).data, status=code)
+        response["ETag"] = f'"{ticket.version}"'
+        return response
 
     # ---- CRUD ----------------------------------------------------------------------
 
@@ -111,7 +153,8 @@ class TicketViewSet(viewsets.GenericViewSet):
 
     @extend_schema(request=s.TicketInputSerializer, responses=s.TicketDetailSerializer)
     def update(self, request: Request, pk: Any = None) -> Response:
-        return self._update(request, pk, partial=False)
+        # The document shows one body for PUT and PATCH: both change the fields sent.
+        return self._update(request, pk, partial=True)
 
     @extend_schema(request=s.TicketInputSerializer, responses=s.TicketDetailSerializer)
     def partial_update(self, request: Request, pk: Any = None) -> Response:
@@ -146,6 +189,7 @@ class TicketViewSet(viewsets.GenericViewSet):
     def _update(self, request: Request, pk: Any, *, partial: bool) -> Response:
         ticket = load_ticket(request, pk, detail=False)
         data = self._validated(request, partial=partial)
+        version = expected_version(request)
         if "project" in data and data["project"] != ticket.project_id:
             raise ValidationError({"project": ["A ticket cannot move to another project."]})
         changes: dict[str, Any] = {}
@@ -165,6 +209,7 @@ class TicketViewSet(viewsets.GenericViewSet):
             status=data.get("status"),
             assigned_to=data["assigned_to"] if "assigned_to" in data else sd_services.UNSET,
             tags=data["tags"] if "tags" in data else sd_services.UNSET,
+            expected_version=version,
         )
         return self._detail(request, ticket.pk)
 
@@ -177,7 +222,10 @@ class TicketViewSet(viewsets.GenericViewSet):
         serializer = s.AssignSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         sd_services.sd_ticket_assign(
-            actor=request.user, ticket=ticket, user=serializer.validated_data["user_id"]
+            actor=request.user,
+            ticket=ticket,
+            user=serializer.validated_data["user_id"],
+            expected_version=expected_version(request),
         )
         return self._detail(request, ticket.pk)
 
@@ -188,7 +236,10 @@ class TicketViewSet(viewsets.GenericViewSet):
         serializer = s.StatusSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         sd_services.sd_ticket_change_status(
-            actor=request.user, ticket=ticket, status=serializer.validated_data["status"]
+            actor=request.user,
+            ticket=ticket,
+            status=serializer.validated_data["status"],
+            expected_version=expected_version(request),
         )
         return self._detail(request, ticket.pk)
 
