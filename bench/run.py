@@ -176,7 +176,7 @@ def tessera_scenarios(base: str, creds: dict) -> dict[str, dict]:
             "search": [f"/api/ticketing/tickets/?search={SEARCH_WORD}"],
             "detail": [f"/api/ticketing/tickets/{t('servicedesk', 'ticket_id')}/"],
             "create": [("/api/ticketing/tickets/", {
-                "title": "Bench VPN down", "description": "Created by the benchmark",
+                "subject": "Bench VPN down", "description": "Created by the benchmark",
                 "priority": "medium", "project": t("servicedesk", "id")})],
         },
         "boards": {
