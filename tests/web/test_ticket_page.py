@@ -193,3 +193,36 @@ def test_create_ticket_page(desk, browser_client):
         HTTP_HX_TARGET="priority-field",
     )
     assert partial.content.decode().strip().startswith('<div id="priority-field">')
+
+
+def test_assigning_a_workshop_ticket_follows_the_workshop_rules(
+    browser_client, make_project, member
+):
+    """The generic assign form may not bypass the workshop's admin-review rule."""
+    from tessera.core.tickets.models import TicketAssignment
+    from tessera.core.workshop import services as wss
+
+    project = make_project("workshop", "WSA")
+    ops = member(project, "ops_manager")
+    tech = member(project, "technician")
+    boss = member(project, "super_admin")
+    ticket = wss.workshop_ticket_create(
+        actor=boss,
+        project=project,
+        serial_number="SN-9",
+        parts=[wss.PartInput(name="Pump", color="yellow", planned_minutes=20, xp=5)],
+        title="Pump",
+        confirm_create=True,
+        create_reason="new device",
+    )
+    client = browser_client(ops)
+    r = client.post(f"/tickets/{ticket.pk}/assign/", {"assignees": [tech.pk]})
+    assert r.status_code in (200, 302, 400)
+    assert b"admin review" in r.content or r.status_code == 302
+    assert not TicketAssignment.objects.filter(ticket=ticket).exists()
+    # once reviewed, the same form assigns through the workshop service
+    wss.workshop_metrics_override(actor=boss, ticket=ticket)
+    client.post(f"/tickets/{ticket.pk}/assign/", {"assignees": [tech.pk]})
+    assert list(TicketAssignment.objects.filter(ticket=ticket).values_list("user", flat=True)) == [
+        tech.pk
+    ]

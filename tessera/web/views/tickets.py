@@ -154,6 +154,16 @@ def assign(request: HttpRequest, ticket_id: int) -> HttpResponse:
         users = list(User.objects.filter(pk__in=ids))
         if len(users) != len(set(ids)):
             raise ValidationFailed("Unknown user", fields={"assignees": ["Unknown user."]})
+        if t.project.template == "workshop":
+            # a workshop assignment has its own rules (approval, technician role, one ticket)
+            from tessera.core.workshop.services import workshop_ticket_assign
+
+            if len(users) != 1:
+                raise ValidationFailed(
+                    "One technician", fields={"assignees": ["Choose exactly one technician."]}
+                )
+            workshop_ticket_assign(actor=request.user, ticket=t, technician=users[0])
+            return
         services.ticket_assign(actor=request.user, ticket=t, assignees=users)
 
     return _action(request, ticket_id, "assign", do)

@@ -39,14 +39,18 @@ WORKSHOP = Blueprint(
         StateSpec("DONE", "Done", "done"),
     ),
     initial_state="NEW",
+    # Every move of a workshop ticket has side effects (work sessions, QC, XP, inventory)
+    # that only the workshop services perform; they fire these transitions themselves.
+    # "workshop_flow" is held by no role, so the generic ticket page and the kanban board
+    # cannot move a workshop ticket around those rules.
     transitions=(
-        TransitionSpec("NEW", "ASSIGNED", "assign_ticket"),
-        TransitionSpec("ASSIGNED", "ASSIGNED", "assign_ticket"),
-        TransitionSpec("ASSIGNED", "IN_PROGRESS", "run_work_session"),
-        TransitionSpec("REWORK", "IN_PROGRESS", "run_work_session"),
-        TransitionSpec("IN_PROGRESS", "WAITING_QC", "run_work_session"),
-        TransitionSpec("WAITING_QC", "DONE", "sign_off_qc"),
-        TransitionSpec("WAITING_QC", "REWORK", "sign_off_qc"),
+        TransitionSpec("NEW", "ASSIGNED", "workshop_flow"),
+        TransitionSpec("ASSIGNED", "ASSIGNED", "workshop_flow"),
+        TransitionSpec("ASSIGNED", "IN_PROGRESS", "workshop_flow"),
+        TransitionSpec("REWORK", "IN_PROGRESS", "workshop_flow"),
+        TransitionSpec("IN_PROGRESS", "WAITING_QC", "workshop_flow"),
+        TransitionSpec("WAITING_QC", "DONE", "workshop_flow"),
+        TransitionSpec("WAITING_QC", "REWORK", "workshop_flow"),
     ),
     columns=(
         ColumnSpec("Intake", "NEW", "#6b778c"),
