@@ -48,8 +48,11 @@ def member(db):
         n = next(_seq)
         username = username or f"{role}{n}"
         user = user_create(
-            username=username, email=f"{username}@example.test", password="pw-Secret-123",
-            validate=False, **kwargs,
+            username=username,
+            email=f"{username}@example.test",
+            password="pw-Secret-123",
+            validate=False,
+            **kwargs,
         )
         membership_set(actor=None, project=project, user=user, role=role)
         return user
