@@ -44,6 +44,7 @@ from tessera.core.projects.models import (
 )
 from tessera.core.projects.services import project_create
 from tessera.core.tickets.models import Category, Tag, Ticket
+from tessera.core.workshop.models import InventoryItem, PartSpec, TicketMetrics
 
 from . import ddl
 from .index import ensure_triggers, reindex_tickets
@@ -304,6 +305,56 @@ EVENT_COLUMNS = (
 )  # fmt: skip
 
 
+ITEM_COLUMNS = (
+    "id", "serial_number", "name", "state", "created_by_id", "creation_confirmed",
+    "creation_reason", "archived_at", "created_at", "updated_at",
+)  # fmt: skip
+METRICS_COLUMNS = (
+    "ticket_id", "inventory_item_id", "flag_color", "xp_amount", "total_duration",
+    "approved_by_id", "approved_at", "technician_id", "item_created", "done_at",
+    "active_seconds_at_done", "holds_item", "holds_technician",
+)  # fmt: skip
+PART_COLUMNS = ("ticket_id", "position", "name", "color", "planned_minutes", "xp")
+COLOURS = ("green", "yellow", "red")
+PART_NAMES = ("Battery", "Screen", "Keyboard", "Fan", "SSD", "Hinge", "Power board", "Camera")
+
+
+def _workshop_rows(
+    *, ticket_id: int, state: WorkflowState, done: bool, created, last, staff: int, rng
+) -> tuple[tuple, tuple, list[tuple]]:
+    """Document 000's rows for a workshop ticket (as intake writes them): its own inventory
+    item, the metrics row and 1–3 part specs. Without them the workshop API does not list
+    the ticket (docs/surfaces/workshop.md), and a benchmark would measure empty pages."""
+    parts = [
+        (ticket_id, pos, rng.choice(PART_NAMES), rng.choice(COLOURS), rng.randint(10, 240),
+         rng.randint(0, 50))
+        for pos in range(rng.randint(1, 3))
+    ]  # fmt: skip
+    worst = max((COLOURS.index(p[3]) for p in parts), default=0)
+    reviewed = state.key != "NEW"
+    item = (
+        ticket_id, f"GEN-{ticket_id:09d}", f"{rng.choice(PART_NAMES)} unit {ticket_id}",
+        "ready" if done else "in_service", staff, False, "", None, created, last,
+    )  # fmt: skip
+    metrics = (
+        ticket_id, ticket_id, COLOURS[worst], sum(p[5] for p in parts),
+        sum(p[4] for p in parts) * 60, staff if reviewed else None,
+        created if reviewed else None, staff if reviewed else None, False,
+        last if done else None, None, not done, False,
+    )  # fmt: skip
+    return item, metrics, parts
+
+
+def _check_columns(model, columns: Sequence[str]) -> None:
+    missing = [
+        f.column
+        for f in model._meta.concrete_fields
+        if f.column not in columns and not f.null and not f.has_default()
+    ]
+    if missing:
+        raise RuntimeError(f"generate: {model._meta.db_table} columns not filled: {missing}")
+
+
 def _check_ticket_columns() -> None:
     """Fail loudly if the Ticket model gained a NOT NULL column this writer does not fill."""
     missing = [
@@ -313,6 +364,9 @@ def _check_ticket_columns() -> None:
     ]
     if missing:
         raise RuntimeError(f"generate: tickets_ticket columns not filled: {missing}")
+    _check_columns(InventoryItem, ITEM_COLUMNS)
+    _check_columns(TicketMetrics, METRICS_COLUMNS)
+    _check_columns(PartSpec, ("id", *PART_COLUMNS))
 
 
 def _write_batch(
@@ -346,6 +400,7 @@ def _write_batch(
         }
         ids = _reserve_ids(cursor, "tickets_ticket", size)
         tickets, tag_rows, assign_rows, comment_rows, event_rows = [], [], [], [], []
+        items, metrics, parts = [], [], []
         for i, (ticket_id, p) in enumerate(zip(ids, picks, strict=True)):
             plan = plans[p]
             number = next_number[p]
@@ -384,6 +439,14 @@ def _write_batch(
                     (plan.project.pk, ticket_id, ref, staff, "status_changed", "status",
                      plan.states[0].key, state.key, "{}", last)
                 )  # fmt: skip
+            if template == "workshop":
+                item, metric, part_rows = _workshop_rows(
+                    ticket_id=ticket_id, state=state, done=done, created=created, last=last,
+                    staff=staff, rng=rng,
+                )  # fmt: skip
+                items.append(item)
+                metrics.append(metric)
+                parts.extend(part_rows)
             for tag_id in rng.sample(plan.tag_ids, k=rng.choice((0, 1, 1, 2, 3))):
                 tag_rows.append((ticket_id, tag_id))
             if rng.random() < 0.7:
@@ -405,6 +468,13 @@ def _write_batch(
         )
         _insert_rows(cursor, "tickets_comment", COMMENT_COLUMNS, comment_rows)
         _insert_rows(cursor, "audit_event", EVENT_COLUMNS, event_rows)
+        if items:  # items take ids from their own sequence (later intakes must not collide)
+            item_ids = _reserve_ids(cursor, InventoryItem._meta.db_table, len(items))
+            items = [(iid, *row[1:]) for iid, row in zip(item_ids, items, strict=True)]
+            metrics = [(m[0], iid, *m[2:]) for iid, m in zip(item_ids, metrics, strict=True)]
+            _insert_rows(cursor, InventoryItem._meta.db_table, ITEM_COLUMNS, items)
+            _insert_rows(cursor, TicketMetrics._meta.db_table, METRICS_COLUMNS, metrics)
+            _insert_rows(cursor, PartSpec._meta.db_table, PART_COLUMNS, parts)
         reindex_tickets(first_id=ids[0], last_id=ids[-1])
     return size, len(comment_rows), len(event_rows)
 

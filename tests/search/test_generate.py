@@ -1,0 +1,58 @@
+"""``manage.py generate``: the synthetic tickets are visible through every surface's API,
+including the workshop's, which lists only tickets that came through intake."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from tessera.core.projects.models import Project
+from tessera.core.tickets.models import Ticket
+from tessera.core.workshop.models import InventoryItem, PartSpec, TicketMetrics
+
+
+@pytest.mark.django_db(transaction=True)
+def test_generate_fills_every_template_and_the_workshop_rows(make_user, api):
+    call_command(
+        "generate", tickets=60, comments_per_ticket=1, batch_size=25, seed=3, no_progress=True
+    )
+    workshop_tickets = Ticket.objects.filter(project__template="workshop")
+    assert Ticket.objects.count() == 60
+    assert set(Project.objects.values_list("template", flat=True)) >= {
+        "workshop",
+        "support",
+        "servicedesk",
+        "boards",
+    }
+    n = workshop_tickets.count()
+    assert n > 0
+    # Intake's rows: one metrics row and one inventory item per ticket, 1–3 part specs.
+    assert TicketMetrics.objects.filter(ticket__in=workshop_tickets).count() == n
+    assert InventoryItem.objects.filter(serial_number__startswith="GEN-").count() == n
+    assert n <= PartSpec.objects.filter(ticket__in=workshop_tickets).count() <= 3 * n
+    for metrics in TicketMetrics.objects.filter(ticket__in=workshop_tickets).prefetch_related(
+        "ticket__part_specs"
+    ):
+        parts = list(metrics.ticket.part_specs.all())
+        assert metrics.xp_amount == sum(p.xp for p in parts)
+        assert metrics.total_duration == 60 * sum(p.planned_minutes for p in parts)
+
+    client = api(make_user(is_superuser=True, is_staff=True))
+    response = client.get("/api/v1/tickets/?page_size=100")
+    assert response.status_code == 200
+    assert response.json()["count"] == n
+    detail = client.get(f"/api/v1/tickets/{workshop_tickets.first().pk}/")
+    assert detail.status_code == 200
+    # A later intake takes the next inventory id: no collision with generated items.
+    created = client.post(
+        "/api/v1/tickets/create/",
+        {
+            "serial_number": "AFTER-GENERATE-1",
+            "confirm_create": True,
+            "create_reason": "new device",
+            "project_id": workshop_tickets.first().project_id,
+            "part_specs": [{"name": "Fan", "color": "green", "planned_minutes": 5}],
+        },
+        format="json",
+    )
+    assert created.status_code == 201, created.content[:300]
