@@ -94,6 +94,30 @@ def stop(proc: subprocess.Popen | None) -> None:
             os.killpg(proc.pid, signal.SIGKILL)
 
 
+def load1() -> float:
+    return float(Path("/proc/loadavg").read_text().split()[0])
+
+
+def wait_quiet(threshold: float, max_minutes: float) -> float:
+    """Poll the 1-minute load every 30 s until it is below ``threshold`` (at most
+    ``max_minutes``); other processes on the machine distort every figure."""
+    deadline = time.monotonic() + max_minutes * 60
+    while (load := load1()) >= threshold and time.monotonic() < deadline:
+        log(f"load {load:.2f} ≥ {threshold}: waiting (until {max_minutes:.0f} min at most)")
+        time.sleep(30)
+    return load
+
+
+def gunicorn_args(args, port: int, timeout: int) -> list[str]:
+    """2 workers; ``gthread`` keeps HTTP connections alive (``sync`` closes each one),
+    see docs/performance.md for the measurement behind the default."""
+    cmd = ["-w", str(args.workers), "-b", f"127.0.0.1:{port}", "--timeout", str(timeout),
+           "-k", args.worker_class, "--keep-alive", "5"]  # fmt: skip
+    if args.worker_class == "gthread":
+        cmd += ["--threads", str(args.threads)]
+    return cmd
+
+
 def rss_mb(proc: subprocess.Popen) -> list[float]:
     """Resident memory of each gunicorn worker (children of the master)."""
     out = subprocess.run(
@@ -113,11 +137,7 @@ def wrk(url: str, headers: dict, *, seconds: int, conns: int, body: dict | None,
     script = None
     if body is not None:
         script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
-        payload = json.dumps(body).replace("\\", "\\\\").replace('"', '\\"')
-        script.write(
-            f'wrk.method = "POST"\nwrk.body = "{payload}"\n'
-            'wrk.headers["Content-Type"] = "application/json"\n'
-        )
+        script.write(_post_script(body))
         script.close()
         args += ["-s", script.name]
     out = subprocess.run([*args, url], capture_output=True, text=True).stdout
@@ -138,6 +158,33 @@ def wrk(url: str, headers: dict, *, seconds: int, conns: int, body: dict | None,
     return result
 
 
+def _post_script(body: dict) -> str:
+    """wrk Lua for a POST; ``{uniq}`` in the body becomes a value unique per request
+    (run stamp, wrk thread, counter) for payloads that must not repeat (serial numbers)."""
+    payload = json.dumps(json.dumps(body))  # a Lua-safe double-quoted string literal
+    return (
+        f"local template = {payload}\n"
+        f'local stamp = "{time.strftime("%H%M%S")}{os.getpid()}"\n'
+        "local counter, threads = 0, 0\n"  # tid: a global set per thread by setup()
+        "function setup(thread) threads = threads + 1; thread:set('tid', threads) end\n"
+        'wrk.method = "POST"\n'
+        'wrk.headers["Content-Type"] = "application/json"\n'
+        "function request()\n"
+        "  counter = counter + 1\n"
+        '  local uniq = stamp .. "-" .. tostring(tid) .. "-" .. counter\n'
+        '  local b = string.gsub(template, "{uniq}", uniq)\n'
+        "  return wrk.format(nil, nil, nil, b)\n"
+        "end\n"
+    )
+
+
+def _fill_uniq(body: dict | None) -> dict | None:
+    if body is None:
+        return None
+    text = json.dumps(body).replace("{uniq}", f"probe-{time.time_ns()}")
+    return json.loads(text)
+
+
 def tessera_scenarios(base: str, creds: dict) -> dict[str, dict]:
     """Per surface: auth headers and candidate URLs per scenario (first answering 2xx wins)."""
     p = creds["projects"]
@@ -153,17 +200,24 @@ def tessera_scenarios(base: str, creds: dict) -> dict[str, dict]:
             "filter": [f"/api/v1/tickets/?state={t('workshop', 'state')}", "/api/v1/tickets/?flag_color=red"],
             "search": [f"/api/v1/tickets/?search={SEARCH_WORD}"],
             "detail": [f"/api/v1/tickets/{t('workshop', 'ticket_id')}/"],
+            # Intake (docs/surfaces/workshop.md): one active ticket per serial, so every
+            # request sends a new serial ({uniq}) and confirms creating its inventory item.
             "create": [("/api/v1/tickets/create/", {
-                "project_id": t("workshop", "id"), "serial_number": "SN-BENCH-1",
+                "project_id": t("workshop", "id"), "serial_number": "BENCH-{uniq}",
                 "title": "Bench laptop does not boot", "description": "Created by the benchmark",
-                "item_name": "Bench laptop"})],
+                "item_name": "Bench laptop", "confirm_create": True,
+                "create_reason": "benchmark intake",
+                "part_specs": [{"name": "Battery", "color": "yellow", "planned_minutes": 30, "xp": 5},
+                               {"name": "Screen", "color": "green", "planned_minutes": 45}]})],
         },
         "support": {
             "headers": {},
             "login": ("/api/auth/login", {"email": creds["email"], "password": creds["password"]}),
-            "list": ["/api/tickets"],
-            "filter": ["/api/tickets?status=open", "/api/tickets?priority=high"],
-            "search": [f"/api/tickets?search={SEARCH_WORD}"],
+            # /api/tickets lists the caller's own tickets; the staff list of every ticket
+            # is /api/tickets/all (document 001).
+            "list": ["/api/tickets/all"],
+            "filter": ["/api/tickets/all?status=todo", "/api/tickets/all?priority=high"],
+            "search": [f"/api/tickets/all?search={SEARCH_WORD}", f"/api/tickets?search={SEARCH_WORD}"],
             "detail": [f"/api/tickets/{t('support', 'ticket_public_id')}", f"/api/tickets/{t('support', 'ticket_id')}"],
             "create": [("/api/tickets", {
                 "title": "Bench checkout fails", "description": "Created by the benchmark run",
@@ -186,8 +240,8 @@ def tessera_scenarios(base: str, creds: dict) -> dict[str, dict]:
             "search": [f"/api/tickets/tickets/?search={SEARCH_WORD}"],
             "detail": [f"/api/tickets/tickets/{t('boards', 'ticket_id')}/"],
             "create": [("/api/tickets/tickets/", {
-                "title": "Bench pagination bug", "description": "Created by the benchmark",
-                "column": t("boards", "column_id"), "project": t("boards", "id"), "priority": 3})],
+                "name": "Bench pagination bug", "description": "Created by the benchmark",
+                "type": "bug", "column": t("boards", "column_id"), "priority_id": 3})],
         },
         "feed": {
             "headers": {"X-API-Token": creds["api_token"]},
@@ -209,7 +263,7 @@ def probe(base: str, headers: dict, candidates: list, method: str) -> tuple:
         if "None" in path:
             notes.append(f"{path}: no data")
             continue
-        status, hdrs, _ = http(method, base + path, headers, body)
+        status, hdrs, _ = http(method, base + path, headers, _fill_uniq(body))
         if 200 <= status < 300:
             q = hdrs.get("X-Bench-Queries")
             return path, body, int(q) if q is not None else None
@@ -236,10 +290,11 @@ def run_target(name, base, scen, args, results, slow=False):
             results[key] = {"skipped": body}
             continue
         seconds = max(args.duration, 30) if slow else args.duration
-        log(f"{key}: wrk {args.connections} connections {seconds}s {method} {path}")
+        before = load1()
+        log(f"{key}: wrk {args.connections} connections {seconds}s {method} {path} (load {before})")
         r = wrk(base + path, headers, seconds=seconds, conns=args.connections, body=body,
                 timeout=60 if slow else 10)  # fmt: skip
-        r.update({"path": path, "method": method, "queries": queries})
+        r.update({"path": path, "method": method, "queries": queries, "load1_before": before})
         results[key] = r
 
 
@@ -252,12 +307,24 @@ def main() -> int:
     parser.add_argument("--skip-peer", action="store_true")
     parser.add_argument("--reuse-db", action="store_true", help="keep an existing bench DB")
     parser.add_argument("--port", type=int, default=8901)
+    parser.add_argument("--db", default="tessera_bench", help="Tessera's bench database")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--worker-class", default="gthread", choices=("sync", "gthread"))
+    parser.add_argument("--threads", type=int, default=4, help="per worker, gthread only")
+    parser.add_argument(
+        "--wait-quiet",
+        type=float,
+        default=0,
+        metavar="MINUTES",
+        help="before measuring, wait (at most MINUTES) for load < --quiet-load",
+    )
+    parser.add_argument("--quiet-load", type=float, default=1.5)
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         log("wrk missing: apt-get install -y wrk (Debian package)")
         return 2
     started = time.monotonic()
-    db, peer_db = "tessera_bench", "helpdesk_bench"
+    db, peer_db = args.db, "helpdesk_bench"
     env = {**os.environ, "DATABASE_URL": f"{PG}/{db}", "DJANGO_SETTINGS_MODULE": "bench.settings",
            "PYTHONPATH": str(ROOT), "TESSERA_DATA_DIR": str(ROOT / "var" / "bench"),
            "DB_CONN_MAX_AGE": "600"}  # fmt: skip
@@ -283,15 +350,18 @@ def main() -> int:
     try:
         log("starting Tessera: gunicorn, 2 workers")
         server = gunicorn(
-            [str(ROOT / ".venv" / "bin" / "gunicorn"), "bench.wsgi_tessera:application", "-w", "2",
-             "-b", f"127.0.0.1:{args.port}", "--timeout", "120"],
+            [str(ROOT / ".venv" / "bin" / "gunicorn"), "bench.wsgi_tessera:application",
+             *gunicorn_args(args, args.port, 120)],
             {**env, "BENCH_COUNT_QUERIES": "1"}, ROOT,
         )  # fmt: skip
         base = f"http://127.0.0.1:{args.port}"
         wait_up(base + "/bench/floor/json")
+        if args.wait_quiet:
+            wait_quiet(args.quiet_load, args.wait_quiet)
         floors = {"floor/json": "/bench/floor/json", "floor/raw-sql-20": "/bench/floor/sql"}
         for key, path in floors.items():
-            log(f"{key}: wrk")
+            before = load1()
+            log(f"{key}: wrk (load {before})")
             r = wrk(
                 base + path,
                 {},
@@ -300,7 +370,8 @@ def main() -> int:
                 body=None,
                 timeout=10,
             )
-            r.update({"path": path, "method": "GET", "queries": probe(base, {}, [path], "GET")[2]})
+            r.update({"path": path, "method": "GET", "load1_before": before,
+                      "queries": probe(base, {}, [path], "GET")[2]})  # fmt: skip
             results[key] = r
         for name, scen in tessera_scenarios(base, creds).items():
             run_target(f"tessera-{name}", base, scen, args, results)
@@ -339,8 +410,8 @@ def run_peer(args, peer_db: str, results: dict, memory: dict) -> None:
     server = None
     try:
         server = gunicorn(
-            [str(peer.VENV / "bin" / "gunicorn"), "peerproject.wsgi:application", "-w", "2",
-             "-b", f"127.0.0.1:{args.port + 1}", "--timeout", "300"], env, tmp,
+            [str(peer.VENV / "bin" / "gunicorn"), "peerproject.wsgi:application",
+             *gunicorn_args(args, args.port + 1, 300)], env, tmp,
         )  # fmt: skip
         base = f"http://127.0.0.1:{args.port + 1}"
         wait_up(base + "/helpdesk/api/tickets/", 60)
@@ -410,6 +481,9 @@ def _report(args, results, memory, creds, elapsed) -> dict:
     return {
         "tickets": args.tickets,
         "connections": args.connections,
+        "server": f"gunicorn -w {args.workers} -k {args.worker_class}"
+        + (f" --threads {args.threads}" if args.worker_class == "gthread" else ""),
+        "loadavg_at_end": Path("/proc/loadavg").read_text().strip(),
         "duration_s": args.duration,
         "tessera_tickets_in_db": creds.get("tickets"),
         "memory_rss_mb": memory,

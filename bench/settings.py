@@ -11,3 +11,5 @@ ALLOWED_HOSTS = ["*"]
 if os.environ.get("BENCH_COUNT_QUERIES") == "1":
     MIDDLEWARE = ["bench.querycount.QueryCountMiddleware", *MIDDLEWARE]
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+# Mail goes through the task queue (no worker runs during the bench); never try SMTP.
+EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
