@@ -7,13 +7,10 @@ who may do what (that is ``tessera.core.projects.permissions`` and ``tickets.pol
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
 
-from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
-from django.db.models.functions import TruncDate
+from django.db.models import Count, Max, Prefetch, QuerySet
 
 from tessera.core.audit.models import Event
-from tessera.core.common import clock
 from tessera.core.organizations.models import Company
 from tessera.core.projects import permissions
 from tessera.core.projects.models import Membership, Project, StateCategory, WorkflowState
@@ -268,122 +265,3 @@ def rank_between(*, project: Project, column_id: int, before_id, after_id) -> fl
         return after - 1024
     top = Ticket.objects.filter(project=project, column_id=column_id).aggregate(m=Max("rank"))["m"]
     return (top or 0) + 1024
-
-
-# --- dashboards --------------------------------------------------------------------------
-
-
-@dataclass
-class Bar:
-    label: str
-    value: int
-    color: str = "#0052cc"
-
-
-@dataclass
-class Dashboard:
-    total: int
-    by_state: list[Bar]
-    by_priority: list[Bar]
-    per_day: list[tuple[date, int, int]]
-    workload: list[Bar]
-    companies: list[dict]
-    days: int = 14
-
-
-STATE_COLORS = {
-    StateCategory.OPEN: "#0052cc",
-    StateCategory.ACTIVE: "#ff9800",
-    StateCategory.DONE: "#2e7d32",
-    StateCategory.CANCELLED: "#6b778c",
-}
-
-
-def dashboard(*, actor, project: Project | None = None, days: int = 14) -> Dashboard:
-    """Aggregates over the tickets visible to the actor: six queries whatever their number."""
-    qs = tickets_visible_to(actor)
-    if project is not None:
-        qs = qs.filter(project=project)
-    ids = qs.values("pk")
-    base = Ticket.objects.filter(pk__in=ids)
-
-    by_state_rows = (
-        base.values("state__name", "state__category")
-        .annotate(n=Count("id"), o=Min("state__order"))
-        .order_by("o", "state__name")
-    )
-    by_state = [
-        Bar(r["state__name"], r["n"], STATE_COLORS.get(r["state__category"], "#0052cc"))
-        for r in by_state_rows
-    ]
-    total = sum(b.value for b in by_state)
-
-    prio_rows = base.values("priority", "project__template").annotate(n=Count("id"))
-    prio: dict[str, int] = {}
-    order: dict[str, int] = {}
-    from tessera.core.projects.blueprints import get_blueprint
-
-    for r in prio_rows:
-        label = get_blueprint(r["project__template"]).priority_label(r["priority"])
-        prio[label] = prio.get(label, 0) + r["n"]
-        order[label] = max(order.get(label, 0), r["priority"])
-    by_priority = [Bar(k, prio[k], "#9c27b0") for k in sorted(prio, key=lambda k: (order[k], k))]
-
-    today = clock.now().date()
-    start = today - timedelta(days=days - 1)
-    created = dict(
-        base.filter(created_at__date__gte=start)
-        .annotate(d=TruncDate("created_at"))
-        .values("d")
-        .annotate(n=Count("id"))
-        .values_list("d", "n")
-    )
-    resolved = dict(
-        base.filter(resolved_at__date__gte=start)
-        .annotate(d=TruncDate("resolved_at"))
-        .values("d")
-        .annotate(n=Count("id"))
-        .values_list("d", "n")
-    )
-    per_day = []
-    for i in range(days):
-        d = start + timedelta(days=i)
-        per_day.append((d, created.get(d, 0), resolved.get(d, 0)))
-
-    work_rows = (
-        TicketAssignment.objects.filter(
-            ticket_id__in=ids, ticket__state__category__in=OPEN_CATEGORIES
-        )
-        .values("user__username")
-        .annotate(n=Count("ticket_id", distinct=True))
-        .order_by("-n", "user__username")
-    )
-    workload = [Bar(r["user__username"], r["n"], "#ff9800") for r in work_rows]
-
-    now = clock.now()
-    open_q = Q(state__category__in=OPEN_CATEGORIES)
-    company_rows = (
-        base.filter(company__isnull=False)
-        .values("company__name")
-        .annotate(
-            total=Count("id"),
-            open=Count("id", filter=open_q),
-            overdue=Count("id", filter=open_q & Q(due_date__lt=now)),
-            resolved=Count("id", filter=Q(state__category=StateCategory.DONE)),
-        )
-        .order_by("company__name")
-    )
-    companies = []
-    for r in company_rows:
-        healthy = r["open"] - r["overdue"]
-        score = 100 if r["open"] == 0 else round(100 * healthy / r["open"])
-        companies.append({**r, "name": r["company__name"], "score": score})
-    return Dashboard(
-        total=total,
-        by_state=by_state,
-        by_priority=by_priority,
-        per_day=per_day,
-        workload=workload,
-        companies=companies,
-        days=days,
-    )

@@ -231,22 +231,29 @@ def test_work_session_pause_resume_stop(shop, open_page):
     shot(inspector, "shop-floor-leaderboard")
 
 
-def test_dashboards_draw_their_charts(desk, make_ticket, open_page):
-    from tessera.core.tickets.services import ticket_assign, ticket_transition
+def test_dashboards_draw_their_charts(boards, servicedesk, open_page):
+    from tessera.core.projects.models import Membership, Role
 
-    for i in range(6):
-        t = make_ticket(desk["project"], desk["customer"], f"Issue {i}", priority=2 + i % 3)
-        ticket_assign(actor=desk["agent"], ticket=t, assignees=[desk["agent"]])
-        if i % 2:
-            ticket_transition(actor=desk["agent"], ticket=t, to_state="in_progress")
-    page = open_page("agent")
+    # the boards manager also works in the service desk: one page shows both APIs' numbers
+    sd = servicedesk["project"]
+    Membership.objects.create(
+        project=sd, user=boards["manager"], role=Role.objects.get(project=sd, name="agent")
+    )
+    page = open_page("bmanager")
     page.goto("/dashboards/")
-    for chart in ("by-state", "by-priority", "per-day", "workload", "company-health"):
+    for chart in ("by-state", "by-priority", "per-day", "sd-by-status", "sd-by-priority"):
         assert page.locator(f'[data-chart="{chart}"] svg').is_visible()
-    bars = page.locator('[data-chart="by-state"] rect.bar')
-    assert bars.count() == 2
-    assert bars.first.bounding_box()["width"] > 10
     assert page.locator('[data-chart="per-day"] rect.bar').count() == 28
+    assert page.locator("#sd-total").inner_text() == "4"
+    page.get_by_label("Project").select_option(str(boards["project"].pk))
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_url(f"**/dashboards/?project={boards['project'].pk}")
+    for chart in ("by-state", "company-health", "workload", "kanban-summary"):
+        assert page.locator(f'[data-chart="{chart}"] svg').is_visible()
+    bars = page.locator('[data-chart="company-health"] rect.bar')
+    assert bars.count() == 4  # critical, attention, healthy (0), inactive
+    assert bars.first.bounding_box()["width"] > 10
+    assert "Server down" in page.locator("#attention").inner_text()
     shot(page, "dashboards")
 
 
