@@ -31,7 +31,11 @@ from bench import peer  # noqa: E402
 
 PY = ROOT / ".venv" / "bin" / "python"
 PG = "postgres://postgres@127.0.0.1:5432"
+# "search": two words matching a few % of a surface's tickets (a typical query);
+# "search_broad": one word in ~30% of all tickets (the worst case for ranking and counting).
+SEARCH = {"workshop": "battery+error", "default": "screen+login"}
 SEARCH_WORD = "restarting"
+KINDS = ("list", "filter", "search", "search_broad", "detail", "create")
 
 
 def log(text: str) -> None:
@@ -198,7 +202,8 @@ def tessera_scenarios(base: str, creds: dict) -> dict[str, dict]:
             "headers": bearer,
             "list": ["/api/v1/tickets/"],
             "filter": [f"/api/v1/tickets/?state={t('workshop', 'state')}", "/api/v1/tickets/?flag_color=red"],
-            "search": [f"/api/v1/tickets/?search={SEARCH_WORD}"],
+            "search": [f"/api/v1/tickets/?search={SEARCH['workshop']}"],
+            "search_broad": [f"/api/v1/tickets/?search={SEARCH_WORD}"],
             "detail": [f"/api/v1/tickets/{t('workshop', 'ticket_id')}/"],
             # Intake (docs/surfaces/workshop.md): one active ticket per serial, so every
             # request sends a new serial ({uniq}) and confirms creating its inventory item.
@@ -217,7 +222,8 @@ def tessera_scenarios(base: str, creds: dict) -> dict[str, dict]:
             # is /api/tickets/all (document 001).
             "list": ["/api/tickets/all"],
             "filter": ["/api/tickets/all?status=todo", "/api/tickets/all?priority=high"],
-            "search": [f"/api/tickets/all?search={SEARCH_WORD}", f"/api/tickets?search={SEARCH_WORD}"],
+            "search": [f"/api/tickets/all?search={SEARCH['default']}"],
+            "search_broad": [f"/api/tickets/all?search={SEARCH_WORD}"],
             "detail": [f"/api/tickets/{t('support', 'ticket_public_id')}", f"/api/tickets/{t('support', 'ticket_id')}"],
             "create": [("/api/tickets", {
                 "title": "Bench checkout fails", "description": "Created by the benchmark run",
@@ -227,7 +233,8 @@ def tessera_scenarios(base: str, creds: dict) -> dict[str, dict]:
             "headers": bearer,
             "list": ["/api/ticketing/tickets/"],
             "filter": ["/api/ticketing/tickets/?status=open", "/api/ticketing/tickets/?priority=high"],
-            "search": [f"/api/ticketing/tickets/?search={SEARCH_WORD}"],
+            "search": [f"/api/ticketing/tickets/?search={SEARCH['default']}"],
+            "search_broad": [f"/api/ticketing/tickets/?search={SEARCH_WORD}"],
             "detail": [f"/api/ticketing/tickets/{t('servicedesk', 'ticket_id')}/"],
             "create": [("/api/ticketing/tickets/", {
                 "subject": "Bench VPN down", "description": "Created by the benchmark",
@@ -237,7 +244,8 @@ def tessera_scenarios(base: str, creds: dict) -> dict[str, dict]:
             "headers": bearer,
             "list": ["/api/tickets/tickets/"],
             "filter": [f"/api/tickets/tickets/?project={t('boards', 'id')}", "/api/tickets/tickets/?priority=3"],
-            "search": [f"/api/tickets/tickets/?search={SEARCH_WORD}"],
+            "search": [f"/api/tickets/tickets/?search={SEARCH['default']}"],
+            "search_broad": [f"/api/tickets/tickets/?search={SEARCH_WORD}"],
             "detail": [f"/api/tickets/tickets/{t('boards', 'ticket_id')}/"],
             "create": [("/api/tickets/tickets/", {
                 "name": "Bench pagination bug", "description": "Created by the benchmark",
@@ -247,12 +255,16 @@ def tessera_scenarios(base: str, creds: dict) -> dict[str, dict]:
             "headers": {"X-API-Token": creds["api_token"]},
             "list": ["/api/tickets/"],
             "filter": ["/api/tickets/?status=open", f"/api/tickets/?project={t('servicedesk', 'key')}"],
-            "search": [f"/api/tickets/?search={SEARCH_WORD}"],
+            "search": [f"/api/tickets/?search={SEARCH['default']}"],
+            "search_broad": [f"/api/tickets/?search={SEARCH_WORD}"],
             "detail": [f"/api/tickets/{t('servicedesk', 'ticket_id')}/",
                        f"/api/tickets/{t('servicedesk', 'key')}-{t('servicedesk', 'ticket_number')}/"],
             "create": [],
         },
     }  # fmt: skip
+
+
+PROBED_BYTES: dict[str, int] = {}
 
 
 def probe(base: str, headers: dict, candidates: list, method: str) -> tuple:
@@ -263,9 +275,10 @@ def probe(base: str, headers: dict, candidates: list, method: str) -> tuple:
         if "None" in path:
             notes.append(f"{path}: no data")
             continue
-        status, hdrs, _ = http(method, base + path, headers, _fill_uniq(body))
+        status, hdrs, content = http(method, base + path, headers, _fill_uniq(body))
         if 200 <= status < 300:
             q = hdrs.get("X-Bench-Queries")
+            PROBED_BYTES[path] = len(content)  # an empty page would flatter the figures
             return path, body, int(q) if q is not None else None
         notes.append(f"{path} → {status}")
     return None, "; ".join(notes) or "not offered", None
@@ -281,7 +294,7 @@ def run_target(name, base, scen, args, results, slow=False):
             headers["Cookie"] = "; ".join(cookies)
         else:
             log(f"{name}: login {path} → {status}, no cookie")
-    for kind in ("list", "filter", "search", "detail", "create"):
+    for kind in KINDS:
         method = "POST" if kind == "create" else "GET"
         path, body, queries = probe(base, headers, scen.get(kind, []), method)
         key = f"{name}/{kind}"
@@ -294,7 +307,15 @@ def run_target(name, base, scen, args, results, slow=False):
         log(f"{key}: wrk {args.connections} connections {seconds}s {method} {path} (load {before})")
         r = wrk(base + path, headers, seconds=seconds, conns=args.connections, body=body,
                 timeout=60 if slow else 10)  # fmt: skip
-        r.update({"path": path, "method": method, "queries": queries, "load1_before": before})
+        r.update(
+            {
+                "path": path,
+                "method": method,
+                "queries": queries,
+                "load1_before": before,
+                "response_bytes": PROBED_BYTES.get(path),
+            }
+        )
         results[key] = r
 
 
@@ -462,7 +483,7 @@ def _report(args, results, memory, creds, elapsed) -> dict:
     rows = []
     print()
     print(f"{'target/scenario':32} {'req/s':>9} {'p50 ms':>9} {'p99 ms':>9} {'SQL/req':>8} "
-          f"{'non2xx':>7} {'vs peer':>9} {'vs floor':>9}")  # fmt: skip
+          f"{'non2xx':>7} {'vs peer':>9} {'vs floor':>9} {'bytes':>7} {'load':>5}")  # fmt: skip
     for key, r in results.items():
         if "skipped" in r:
             print(f"{key:32} skipped: {r['skipped'][:80]}")
@@ -475,7 +496,8 @@ def _report(args, results, memory, creds, elapsed) -> dict:
         vs_floor = round(r["rps"] / floor, 2) if floor and r.get("rps") else None
         print(f"{key:32} {_fmt(r.get('rps')):>9} {_fmt(r.get('p50_ms')):>9} "
               f"{_fmt(r.get('p99_ms')):>9} {_fmt(r.get('queries')):>8} {r.get('non_2xx', 0):>7} "
-              f"{_fmt(ratio, 'x'):>9} {_fmt(vs_floor):>9}")  # fmt: skip
+              f"{_fmt(ratio, 'x'):>9} {_fmt(vs_floor):>9} {_fmt(r.get('response_bytes')):>7} "
+              f"{_fmt(r.get('load1_before')):>5}")  # fmt: skip
         rows.append({"key": key, **r, "ratio_vs_peer": ratio, "ratio_vs_raw_sql_floor": vs_floor})
     print(f"\nworker RSS MB: {memory}   tickets: {creds.get('tickets')}   took {elapsed:.0f}s")
     return {
