@@ -231,6 +231,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": [  # JSON with NUL/lone surrogates is a 400, never a 500
+        "tessera.surfaces.drf.StrictJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "tessera.core.common.pagination.StandardPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -314,3 +319,12 @@ SUPPORT_DEFAULT_PROJECT_KEY = os.environ.get("SUPPORT_DEFAULT_PROJECT_KEY", "")
 
 # Boards surface (document 003): largest company logo upload, in bytes (docs/surfaces/boards.md)
 BOARDS_MAX_LOGO_BYTES = env_int("BOARDS_MAX_LOGO_BYTES", 2 * 1024 * 1024)
+
+# Support (document 001): OpenAPI enum names for the ticket's status/priority and the role.
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
+    {
+        "SupportTicketStatusEnum": "tessera.surfaces.support.serializers.TICKET_STATUS",
+        "SupportPriorityEnum": "tessera.surfaces.support.serializers.PRIORITIES",
+        "SupportRoleEnum": "tessera.surfaces.support.schema.ROLES",
+    }
+)

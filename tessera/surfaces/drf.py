@@ -4,7 +4,11 @@ servicedesk, boards): core errors become DRF's ``{"detail": …}`` / field-error
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
 from rest_framework import exceptions
+from rest_framework.parsers import JSONParser
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from tessera.core.common.errors import TesseraError
@@ -39,3 +43,57 @@ def exception_handler(exc, context):
     if isinstance(exc, TesseraError):
         exc = as_drf_exception(exc)
     return drf_exception_handler(exc, context)
+
+
+def _bad_text(text: str) -> str | None:
+    if "\x00" in text:
+        return "NUL characters are not allowed"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "unpaired surrogate characters are not allowed"
+    return None
+
+
+def _first_unstorable(data: Any) -> str | None:
+    """A description of the first value no database can store — a string (key or value)
+    with a NUL or a lone surrogate ("\\u0000", "\\ud800"), a non-finite number — or None.
+    Iterative, so any depth the JSON decoder accepted is fine."""
+    stack: list[tuple[str, Any]] = [("", data)]
+    while stack:
+        where, value = stack.pop()
+        where = where[:80]
+        if isinstance(value, str):
+            problem = _bad_text(value)
+            if problem:
+                return f"{problem} (at {where or 'the body'})"
+        elif isinstance(value, float) and not math.isfinite(value):
+            return f"numbers must be finite (at {where or 'the body'})"
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                problem = _bad_text(key)
+                if problem:
+                    return f"{problem} (in a key of {where or 'the body'})"
+                stack.append((f"{where}.{key}" if where else key, item))
+        elif isinstance(value, list):
+            stack.extend((f"{where}[{i}]", item) for i, item in enumerate(value))
+    return None
+
+
+class StrictJSONParser(JSONParser):
+    """DRF's JSON parser, refusing with a 400 (``ParseError``) what would otherwise reach
+    the database or a renderer and fail there with a 500: strings with NUL characters or
+    lone surrogates (valid JSON, not storable text), non-finite numbers such as ``1e999``,
+    and nesting too deep for the decoder (``RecursionError`` is not a ``ValueError``).
+    The project's default parser for JSON (``REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"]``)."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            data = super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise exceptions.ParseError("JSON parse error - nested too deeply")
+        problem = _first_unstorable(data)
+        if problem:
+            raise exceptions.ParseError(f"JSON parse error - {problem}")
+        return data
+

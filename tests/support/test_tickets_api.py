@@ -75,7 +75,10 @@ def test_create_returns_201_envelope_with_the_ticket_as_created(desk, client_for
         ({"description": "too short"}, "Description must be at least 10 characters long"),
         ({"description": "y" * 5001}, "Description cannot exceed 5000 characters"),
         ({"description": ["a list of words"]}, "description must be a string"),
-        ({"title": "Null \x00 byte here"}, "title must not contain null characters"),
+        (
+            {"title": "Null \x00 byte here"},
+            "JSON parse error - NUL characters are not allowed (at title)",
+        ),
     ],
 )
 def test_create_validation_messages(desk, client_for, change, message):

@@ -29,7 +29,7 @@ from django.db.models import Count, F
 from tessera.core.accounts.models import User, UserSkill
 from tessera.core.audit.services import event_record
 from tessera.core.common import clock
-from tessera.core.common.errors import Forbidden, ValidationFailed
+from tessera.core.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from tessera.core.notifications.models import OutboundEmail
 from tessera.core.notifications.services import email_enqueue, email_send_now
 from tessera.core.projects import permissions
@@ -181,11 +181,29 @@ def support_ticket_update(
     ticket: Ticket,
     status: str | None = None,
     helpful_notes: str | None = None,
+    expected_version: int | None = None,
 ) -> Ticket:
     """Moderator update: a status move along the project's workflow (``InvalidTransition``
-    when the diagram draws no arrow) and/or the helpful notes — both or neither."""
+    when the diagram draws no arrow) and/or the helpful notes — both or neither.
+
+    ``expected_version`` (the client's ``If-Match``) is checked under the ticket's row lock,
+    held until commit, so a stale write raises ``Conflict`` (``extra["current_version"]``)
+    and changes nothing, and no other write slips in between the check and the update."""
     if not policy.can_modify(actor, ticket):
         raise Forbidden("Only moderators can update tickets")
+    if expected_version is not None:
+        current = (
+            Ticket.objects.select_for_update()
+            .filter(pk=ticket.pk)
+            .values_list("version", flat=True)
+            .first()
+        )
+        if current is None:
+            raise NotFound("Ticket not found")
+        if current != expected_version:
+            raise Conflict(
+                "The ticket changed since you read it", extra={"current_version": current}
+            )
     if status is not None:
         ticket_services.ticket_transition(actor=actor, ticket=ticket, to_state=status)
     if helpful_notes is not None:

@@ -6,9 +6,8 @@ these endpoints; their shapes are written down in docs/surfaces/support.md.
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.views import APIView
 from rest_framework_simplejwt.tokens import RefreshToken
@@ -20,8 +19,10 @@ from tessera.core.accounts.authentication import (
 )
 from tessera.core.accounts.login import user_authenticate
 from tessera.core.triage.selectors import support_role
+from tessera.surfaces.drf import StrictJSONParser
 
 from . import envelope
+from . import schema as doc
 from .security import refuse_cross_site_writes
 
 
@@ -45,7 +46,9 @@ def _encodable(value: str) -> None:
 
 class SupportLoginInput(serializers.Serializer):
     email = serializers.CharField(max_length=254, validators=[_encodable])
-    password = serializers.CharField(max_length=256, write_only=True, validators=[_encodable])
+    password = serializers.CharField(
+        max_length=256, write_only=True, trim_whitespace=False, validators=[_encodable]
+    )
 
 
 class SupportAPIView(APIView):
@@ -56,22 +59,13 @@ class SupportAPIView(APIView):
 class CookieLoginView(SupportAPIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
-    parser_classes = [JSONParser]
+    parser_classes = [StrictJSONParser]
 
     @extend_schema(
-        request=SupportLoginInput,
-        responses={
-            200: inline_serializer(
-                "SupportLogin",
-                {
-                    "success": serializers.BooleanField(),
-                    "statusCode": serializers.IntegerField(),
-                    "message": serializers.CharField(),
-                    "data": serializers.DictField(),
-                    "timestamp": serializers.CharField(),
-                },
-            )
-        },
+        operation_id="support_auth_login",
+        summary="Log in: sets the HTTP-only access cookie",
+        request=doc.SupportLoginRequest,
+        responses={200: doc.USER, **doc.errors(400, 401, 403, 415, 429)},
     )
     def post(self, request):
         refuse_cross_site_writes(request)  # no login CSRF
@@ -94,7 +88,12 @@ class CookieLogoutView(SupportAPIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
-    @extend_schema(request=None, responses={200: dict})
+    @extend_schema(
+        operation_id="support_auth_logout",
+        summary="Log out: deletes the access cookie",
+        request=None,
+        responses={200: doc.LOGGED_OUT},
+    )
     def post(self, request):
         response = envelope.ok(None, "Logout successful")
         response.delete_cookie(AUTH_COOKIE_NAME, path="/", samesite="Lax")
@@ -105,6 +104,10 @@ class CookieMeView(SupportAPIView):
     authentication_classes = [CookieJWTAuthentication]
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(
+        operation_id="support_auth_me",
+        summary="The user the cookie belongs to",
+        responses={200: doc.USER, **doc.errors(401)},
+    )
     def get(self, request):
         return envelope.ok({"user": user_payload(request.user)}, "User retrieved successfully")

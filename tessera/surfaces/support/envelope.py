@@ -82,7 +82,12 @@ def exception_handler(exc, context):
         if status == 400:
             detail = exc.fields or exc.message
             return Response(error_body(400, path, "Bad request", first_error(detail)), status=400)
-        return Response(error_body(status, path, exc.message), status=status)
+        body = error_body(status, path, exc.message)
+        if status == 409 and "current_version" in exc.extra:  # stale If-Match
+            version = exc.extra["current_version"]
+            body["current_version"] = version
+            return Response(body, status=409, headers={"ETag": f'"{version}"'})
+        return Response(body, status=status)
     if isinstance(exc, exceptions.ValidationError):
         return Response(error_body(400, path, "Bad request", first_error(exc.detail)), status=400)
     if isinstance(exc, exceptions.ParseError):

@@ -8,17 +8,18 @@ shapes every answer. Authentication is the HTTP-only cookie only.
 from __future__ import annotations
 
 from django.db import transaction
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.views import APIView
 
 from tessera.core.accounts.authentication import CookieJWTAuthentication
 from tessera.core.common.errors import Forbidden
 from tessera.core.triage import selectors, services
+from tessera.surfaces.drf import StrictJSONParser
 
 from . import envelope
+from . import schema as doc
 from .security import refuse_cross_site_writes
 from .serializers import (
     CreateTicketInput,
@@ -34,7 +35,7 @@ class SupportView(APIView):
 
     authentication_classes = [CookieJWTAuthentication]
     permission_classes = [IsAuthenticated]
-    parser_classes = [JSONParser]
+    parser_classes = [StrictJSONParser]
 
     def get_exception_handler(self):
         return envelope.exception_handler
@@ -55,18 +56,6 @@ def forbid_unless(allowed: bool, message: str) -> None:
         raise Forbidden(message)
 
 
-LIST_PARAMS = [
-    OpenApiParameter("page", int, description="Page number, from 1 (default 1)"),
-    OpenApiParameter("limit", int, description="Items per page, 1-100 (default 20)"),
-    OpenApiParameter(
-        "status",
-        str,
-        enum=["todo", "in_progress", "waiting_for_customer", "resolved", "closed", "cancelled"],
-    ),
-    OpenApiParameter("priority", str, enum=["low", "medium", "high"]),
-]
-
-
 def _page(request, *, scope: str, enhanced: bool, message: str):
     params = query_params(request)
     qs = selectors.support_tickets(
@@ -85,11 +74,21 @@ def _page(request, *, scope: str, enhanced: bool, message: str):
 
 
 class TicketCollectionView(SupportView):
-    @extend_schema(parameters=LIST_PARAMS, responses={200: dict})
+    @extend_schema(
+        operation_id="support_tickets_list",
+        summary="The authenticated user's own tickets",
+        parameters=[*doc.LIST_PARAMS, doc.ASSIGNED_TO],
+        responses={200: doc.TICKET_LIST, **doc.errors(400, 401)},
+    )
     def get(self, request):
         return _page(request, scope="own", enhanced=False, message="Tickets retrieved successfully")
 
-    @extend_schema(request=CreateTicketInput, responses={201: dict})
+    @extend_schema(
+        operation_id="support_tickets_create",
+        summary="Create a ticket and start its processing",
+        request=doc.CreateTicketRequest,
+        responses={201: doc.TICKET, **doc.errors(400, 401, 403, 415)},
+    )
     def post(self, request):
         form = CreateTicketInput(data=self.body(request))
         form.is_valid(raise_exception=True)
@@ -101,11 +100,10 @@ class TicketCollectionView(SupportView):
 
 class TicketAllView(SupportView):
     @extend_schema(
-        parameters=[
-            *LIST_PARAMS,
-            OpenApiParameter("assigned_to", str, description="Assignee UUID"),
-        ],
-        responses={200: dict},
+        operation_id="support_tickets_all",
+        summary="All tickets (moderator, admin), with assignee and creator emails",
+        parameters=[*doc.LIST_PARAMS, doc.ASSIGNED_TO],
+        responses={200: doc.TICKET_ALL, **doc.errors(400, 401, 403)},
     )
     def get(self, request):
         forbid_unless(
@@ -116,13 +114,40 @@ class TicketAllView(SupportView):
         )
 
 
+def if_match_version(request) -> int | None:
+    """The ticket version an ``If-Match`` header asks for (``"3"``, ``W/"3"`` or ``3``);
+    None without the header or for ``*``. A value that is no version can never match (-1)."""
+    raw = request.headers.get("If-Match")
+    if raw is None or raw.strip() in ("", "*"):
+        return None
+    tag = raw.split(",")[0].strip().removeprefix("W/").strip().strip('"')
+    return int(tag) if tag.isascii() and tag.isdigit() and len(tag) < 19 else -1
+
+
+def with_etag(response, ticket):
+    response["ETag"] = f'"{ticket.version}"'
+    return response
+
+
+@extend_schema(parameters=[doc.TICKET_ID])
 class TicketDetailView(SupportView):
-    @extend_schema(responses={200: dict})
+    @extend_schema(
+        operation_id="support_ticket_retrieve",
+        summary="One ticket (its creator; moderator, admin)",
+        parameters=[doc.ETAG],
+        responses={200: doc.TICKET, **doc.errors(401, 403, 404)},
+    )
     def get(self, request, ticket_id: str):
         ticket = selectors.support_ticket_get(actor=request.user, ticket_id=ticket_id)
-        return envelope.ok(ticket_data(ticket), "Ticket retrieved successfully")
+        return with_etag(envelope.ok(ticket_data(ticket), "Ticket retrieved successfully"), ticket)
 
-    @extend_schema(request=UpdateTicketInput, responses={200: dict})
+    @extend_schema(
+        operation_id="support_ticket_update",
+        summary="Update status and helpful notes (moderator, admin)",
+        parameters=[doc.IF_MATCH, doc.ETAG],
+        request=doc.UpdateTicketRequest,
+        responses={200: doc.TICKET, **doc.errors(400, 401, 403, 404, 409, 415)},
+    )
     def patch(self, request, ticket_id: str):
         forbid_unless(selectors.can_moderate(request.user), "Only moderators can update tickets")
         form = UpdateTicketInput(data=self.body(request))
@@ -133,11 +158,16 @@ class TicketDetailView(SupportView):
             ticket=ticket,
             status=form.validated_data.get("status"),
             helpful_notes=form.validated_data.get("helpful_notes"),
+            expected_version=if_match_version(request),
         )
         ticket = selectors.support_ticket_get(actor=request.user, ticket_id=ticket_id)
-        return envelope.ok(ticket_data(ticket), "Ticket updated successfully")
+        return with_etag(envelope.ok(ticket_data(ticket), "Ticket updated successfully"), ticket)
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(
+        operation_id="support_ticket_delete",
+        summary="Delete a ticket (moderator, admin)",
+        responses={200: doc.DELETED, **doc.errors(401, 403, 404)},
+    )
     def delete(self, request, ticket_id: str):
         forbid_unless(
             selectors.can_delete_any(request.user), "Only moderators and admins can delete tickets"
@@ -150,7 +180,12 @@ class TicketDetailView(SupportView):
 class TicketProcessingView(SupportView):
     """Beyond the document: the background workflow's step records, for moderators."""
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(
+        operation_id="support_ticket_processing",
+        summary="The ticket's background workflow steps (moderator, admin)",
+        parameters=[doc.TICKET_ID],
+        responses={200: doc.PROCESSING, **doc.errors(401, 403, 404)},
+    )
     def get(self, request, ticket_id: str):
         forbid_unless(
             selectors.can_view_all(request.user),
