@@ -320,6 +320,15 @@ SUPPORT_DEFAULT_PROJECT_KEY = os.environ.get("SUPPORT_DEFAULT_PROJECT_KEY", "")
 # Boards surface (document 003): largest company logo upload, in bytes (docs/surfaces/boards.md)
 BOARDS_MAX_LOGO_BYTES = env_int("BOARDS_MAX_LOGO_BYTES", 2 * 1024 * 1024)
 
+# Boards (document 003): OpenAPI enum names for its urgency/importance levels and roles.
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "BoardsLevelEnum": "tessera.surfaces.boards.schema.LEVELS",
+        "BoardsRoleEnum": "tessera.surfaces.boards.schema.ROLES",
+    }
+)
+
 # Support (document 001): OpenAPI enum names for the ticket's status/priority and the role.
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
     {

@@ -9,19 +9,16 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.tokens import RefreshToken
+from rest_framework_simplejwt.views import TokenRefreshView
 
 from tessera.core.accounts.login import user_authenticate
 from tessera.core.accounts.registration import user_register
 from tessera.core.common.errors import TesseraError, ValidationFailed
 from tessera.surfaces.boards.errors import raise_as_drf
 
+from . import schema as doc
 
-class UserBriefSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    username = serializers.CharField()
-    email = serializers.EmailField()
-    first_name = serializers.CharField()
-    last_name = serializers.CharField()
+UserBriefSerializer = doc.UserBrief
 
 
 class MeSerializer(UserBriefSerializer):
@@ -51,7 +48,7 @@ def tokens_for(user) -> dict[str, str]:
 
 
 TOKENS = inline_serializer(
-    "Tokens", {"refresh": serializers.CharField(), "access": serializers.CharField()}
+    "BoardsTokens", {"refresh": serializers.CharField(), "access": serializers.CharField()}
 )
 
 
@@ -60,15 +57,19 @@ class RegisterView(APIView):
     authentication_classes: list = []
 
     @extend_schema(
+        tags=[doc.TAG],
+        summary="Register: a user, their own project (superadmin) and tokens",
         request=RegisterInput,
         responses={
+            400: doc.ERRORS[400],
+            415: doc.ERRORS[415],
             201: inline_serializer(
-                "RegisterResponse",
+                "BoardsRegisterResponse",
                 {
                     "message": serializers.CharField(),
                     "user": UserBriefSerializer(),
                     "project": inline_serializer(
-                        "ProjectBrief",
+                        "BoardsProjectBrief",
                         {
                             "id": serializers.IntegerField(),
                             "name": serializers.CharField(),
@@ -77,7 +78,7 @@ class RegisterView(APIView):
                     ),
                     "tokens": TOKENS,
                 },
-            )
+            ),
         },
     )
     def post(self, request):
@@ -103,16 +104,21 @@ class LoginView(APIView):
     authentication_classes: list = []
 
     @extend_schema(
+        tags=[doc.TAG],
+        summary="Log in with username (or email) and password",
         request=BoardsLoginInput,
         responses={
+            400: doc.ERRORS[400],
+            415: doc.ERRORS[415],
+            429: doc.ERRORS[429],
             200: inline_serializer(
-                "LoginResponse",
+                "BoardsLoginResponse",
                 {
                     "message": serializers.CharField(),
                     "user": UserBriefSerializer(),
                     "tokens": TOKENS,
                 },
-            )
+            ),
         },
     )
     def post(self, request):
@@ -141,6 +147,30 @@ class MeView(APIView):
     authentication_classes = [JWTAuthentication]
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses={200: MeSerializer})
+    @extend_schema(
+        tags=[doc.TAG],
+        summary="The signed-in user",
+        responses={200: MeSerializer, 401: doc.ERRORS[401]},
+    )
     def get(self, request):
         return Response(MeSerializer(request.user).data)
+
+
+class RefreshView(TokenRefreshView):
+    """simplejwt's refresh, with its error statuses in the schema."""
+
+    @extend_schema(
+        tags=[doc.TAG],
+        summary="A new access token for a refresh token",
+        responses={
+            200: inline_serializer("BoardsAccessToken", {"access": serializers.CharField()}),
+            400: doc.ERRORS[400],
+            415: doc.ERRORS[415],
+            401: doc.ERRORS[401],
+        },
+    )
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
+
+
+doc.prefix_components(globals())

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import Count, OuterRef
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -24,14 +25,16 @@ from tessera.core.projects.models import BoardColumn, Membership
 from tessera.core.projects.selectors import access_project, projects_visible_to
 from tessera.core.tickets.models import Ticket
 
+from . import schema as doc
 from .common import (
     TEMPLATE,
     BoardsView,
+    IdField,
     core_call,
     paginate,
+    path_id,
     project_for_write,
     project_param,
-    to_int,
 )
 
 DT = serializers.DateTimeField()
@@ -79,17 +82,44 @@ def membership_out(m: Membership) -> dict:
 
 
 class MemberInput(serializers.Serializer):
-    user_id = serializers.IntegerField(min_value=1)
+    user_id = IdField()
     role = serializers.ChoiceField(["superadmin", "admin", "user", "manager"])
+
+
+MEMBERS_GET = dict(
+    tags=[doc.TAG],
+    summary="A project's members and their roles",
+    parameters=[doc.ID, *doc.PAGE],
+    responses={200: doc.page_of(doc.Membership), **{c: doc.ERRORS[c] for c in (401, 404)}},
+)
+MEMBERS_POST = dict(
+    tags=[doc.TAG],
+    summary="Give a user a role in the project (superadmin); 201 new, 200 changed",
+    parameters=[doc.ID],
+    request=MemberInput,
+    responses={
+        201: doc.Membership,
+        200: doc.Membership,
+        **{c: doc.ERRORS[c] for c in (400, 401, 403, 404)},
+    },
+)
 
 
 class ProjectViewSet(BoardsView, viewsets.ViewSet):
     lookup_value_regex = r"\d+"
 
+    @doc.doc(summary="Projects the user belongs to", page=doc.Project, errors=(401, 404))
     def list(self, request):
         qs = projects_visible_to(request.user, template=TEMPLATE).order_by("id")
         return paginate(self, request, qs, lambda rows: [project_out(p) for p in rows])
 
+    @doc.doc(
+        summary="Create a project (the creator becomes its superadmin)",
+        request=ProjectInput,
+        ok=doc.Project,
+        status=201,
+        errors=(400, 401),
+    )
     def create(self, request):
         data = ProjectInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -104,9 +134,16 @@ class ProjectViewSet(BoardsView, viewsets.ViewSet):
     def _get(self, request, pk):
         return core_call(access_project, actor=request.user, project_id=pk, template=TEMPLATE)
 
+    @doc.doc(summary="A project", ok=doc.Project, path_id=True, errors=(401, 404))
     def retrieve(self, request, pk=None):
         return Response(project_out(self._get(request, pk)))
 
+    @doc.doc(
+        summary="Rename or describe a project (superadmin)",
+        request=ProjectUpdate,
+        ok=doc.Project,
+        path_id=True,
+    )
     def partial_update(self, request, pk=None):
         project = self._get(request, pk)
         data = ProjectUpdate(data=request.data, partial=True)
@@ -121,14 +158,25 @@ class ProjectViewSet(BoardsView, viewsets.ViewSet):
         )
         return Response(project_out(project))
 
+    @doc.doc(
+        summary="Rename or describe a project (as PATCH)",
+        request=ProjectUpdate,
+        ok=doc.Project,
+        path_id=True,
+    )
     def update(self, request, pk=None):
         return self.partial_update(request, pk)
 
+    @doc.doc(
+        summary="Delete a project (superadmin)", status=204, path_id=True, errors=(401, 403, 404)
+    )
     def destroy(self, request, pk=None):
         project = self._get(request, pk)
         core_call(project_services.project_delete, actor=request.user, project=project)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
+    @extend_schema(methods=["GET"], **MEMBERS_GET)
+    @extend_schema(methods=["POST"], **MEMBERS_POST)
     @action(detail=True, methods=["get", "post"])
     def members(self, request, pk=None):
         project = self._get(request, pk)
@@ -178,11 +226,11 @@ class ColumnInput(serializers.Serializer):
     name = serializers.CharField(max_length=80)
     order = serializers.IntegerField(required=False, min_value=0, max_value=10_000)
     color = serializers.RegexField(r"^#[0-9A-Fa-f]{3,8}$", required=False)
-    project = serializers.IntegerField(required=False, min_value=1)
+    project = IdField(required=False)
 
 
 class ReorderItem(serializers.Serializer):
-    id = serializers.IntegerField(min_value=1)
+    id = IdField()
     order = serializers.IntegerField(min_value=0, max_value=10_000)
 
 
@@ -212,6 +260,12 @@ def columns_qs(actor):
 class ColumnViewSet(BoardsView, viewsets.ViewSet):
     lookup_value_regex = r"\d+"
 
+    @doc.doc(
+        summary="Kanban columns of the user's projects",
+        page=doc.Column,
+        params=[doc.qint("project", "Only this project's columns (404 if not a member)")],
+        errors=(400, 401, 404),
+    )
     def list(self, request):
         qs = columns_qs(request.user)
         project = project_param(request)
@@ -221,7 +275,7 @@ class ColumnViewSet(BoardsView, viewsets.ViewSet):
         return paginate(self, request, qs, lambda rows: [column_out(c) for c in rows])
 
     def _get(self, request, pk) -> BoardColumn:
-        column = columns_qs(request.user).filter(pk=pk).first()
+        column = columns_qs(request.user).filter(pk=path_id(pk)).first()
         if column is None:
             from rest_framework.exceptions import NotFound
 
@@ -231,6 +285,13 @@ class ColumnViewSet(BoardsView, viewsets.ViewSet):
     def _fresh(self, request, pk) -> dict:
         return column_out(self._get(request, pk))
 
+    @doc.doc(
+        summary="Add a column (and its workflow state)",
+        request=ColumnInput,
+        ok=doc.Column,
+        status=201,
+        errors=(400, 401, 403),
+    )
     def create(self, request):
         data = ColumnInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -246,9 +307,11 @@ class ColumnViewSet(BoardsView, viewsets.ViewSet):
         )
         return Response(self._fresh(request, column.pk), status=status.HTTP_201_CREATED)
 
+    @doc.doc(summary="A column", ok=doc.Column, path_id=True, errors=(401, 404))
     def retrieve(self, request, pk=None):
         return Response(self._fresh(request, pk))
 
+    @doc.doc(summary="Change a column", request=ColumnInput, ok=doc.Column, path_id=True)
     def partial_update(self, request, pk=None):
         column = self._get(request, pk)
         data = ColumnInput(data=request.data, partial=True)
@@ -257,14 +320,22 @@ class ColumnViewSet(BoardsView, viewsets.ViewSet):
         core_call(project_services.column_update, actor=request.user, column=column, **changes)
         return Response(self._fresh(request, pk))
 
+    @doc.doc(summary="Change a column (as PATCH)", request=ColumnInput, ok=doc.Column, path_id=True)
     def update(self, request, pk=None):
         return self.partial_update(request, pk)
 
+    @doc.doc(summary="Delete an empty column", status=204, path_id=True)
     def destroy(self, request, pk=None):
         column = self._get(request, pk)
         core_call(project_services.column_delete, actor=request.user, column=column)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
+    @doc.doc(
+        summary="Reorder a project's columns in one transaction",
+        request=ReorderInput,
+        ok=doc.ReorderDone,
+        errors=(400, 401, 403, 404),
+    )
     @action(detail=False, methods=["post"])
     def reorder(self, request):
         data = ReorderInput(data=request.data)
@@ -310,11 +381,11 @@ class TagInput(serializers.Serializer):
     name = serializers.CharField(max_length=100)
     description = serializers.CharField(required=False, allow_blank=True)
     color = serializers.RegexField(r"^#[0-9A-Fa-f]{3,8}$", required=False)
-    project = serializers.IntegerField(required=False, min_value=1)
+    project = IdField(required=False)
 
 
 class AddContactInput(serializers.Serializer):
-    contact_id = serializers.IntegerField(min_value=1)
+    contact_id = IdField()
     role = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
 
 
@@ -336,6 +407,15 @@ def contact_out(c: Contact) -> dict:
 class TagViewSet(BoardsView, viewsets.ViewSet):
     lookup_value_regex = r"\d+"
 
+    @doc.doc(
+        summary="Tags",
+        page=doc.Tag,
+        params=[
+            doc.qint("project", "Only this project's tags (404 if not a member)"),
+            doc.qstr("search", "Search in tag name and description"),
+        ],
+        errors=(400, 401, 404),
+    )
     def list(self, request):
         qs = tags_visible_to(request.user)
         project = project_param(request)
@@ -345,13 +425,20 @@ class TagViewSet(BoardsView, viewsets.ViewSet):
         return paginate(self, request, qs, lambda rows: [tag_out(t) for t in rows])
 
     def _get(self, request, pk):
-        tag = tags_visible_to(request.user).filter(pk=pk).first()
+        tag = tags_visible_to(request.user).filter(pk=path_id(pk)).first()
         if tag is None:
             from rest_framework.exceptions import NotFound
 
             raise NotFound("Not found.")
         return tag
 
+    @doc.doc(
+        summary="Create a tag (superadmin)",
+        request=TagInput,
+        ok=doc.Tag,
+        status=201,
+        errors=(400, 401, 403),
+    )
     def create(self, request):
         data = TagInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -367,9 +454,11 @@ class TagViewSet(BoardsView, viewsets.ViewSet):
         )
         return Response(tag_out(self._get(request, tag.pk)), status=status.HTTP_201_CREATED)
 
+    @doc.doc(summary="A tag", ok=doc.Tag, path_id=True, errors=(401, 404))
     def retrieve(self, request, pk=None):
         return Response(tag_out(self._get(request, pk)))
 
+    @doc.doc(summary="Change a tag (superadmin)", request=TagInput, ok=doc.Tag, path_id=True)
     def partial_update(self, request, pk=None):
         tag = self._get(request, pk)
         data = TagInput(data=request.data, partial=True)
@@ -378,14 +467,23 @@ class TagViewSet(BoardsView, viewsets.ViewSet):
         core_call(contact_services.tag_update, actor=request.user, tag=tag, **changes)
         return Response(tag_out(self._get(request, pk)))
 
+    @doc.doc(summary="Change a tag (as PATCH)", request=TagInput, ok=doc.Tag, path_id=True)
     def update(self, request, pk=None):
         return self.partial_update(request, pk)
 
+    @doc.doc(summary="Delete a tag (superadmin)", status=204, path_id=True, errors=(401, 403, 404))
     def destroy(self, request, pk=None):
         tag = self._get(request, pk)
         core_call(contact_services.tag_delete, actor=request.user, tag=tag)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
+    @doc.doc(
+        summary="Link a contact to a tag (again: update its role)",
+        request=AddContactInput,
+        ok=doc.TagContact,
+        status=201,
+        path_id=True,
+    )
     @action(detail=True, methods=["post"])
     def add_contact(self, request, pk=None):
         tag = self._get(request, pk)
@@ -425,12 +523,21 @@ class ContactInput(serializers.Serializer):
     title = serializers.CharField(max_length=200, required=False, allow_blank=True)
     department = serializers.CharField(max_length=200, required=False, allow_blank=True)
     description = serializers.CharField(required=False, allow_blank=True)
-    project = serializers.IntegerField(required=False, min_value=1)
+    project = IdField(required=False)
 
 
 class ContactViewSet(BoardsView, viewsets.ViewSet):
     lookup_value_regex = r"\d+"
 
+    @doc.doc(
+        summary="Contacts",
+        page=doc.Contact,
+        params=[
+            doc.qint("project", "Only this project's contacts (404 if not a member)"),
+            doc.qstr("search", "Search in name, email, title, department"),
+        ],
+        errors=(400, 401, 404),
+    )
     def list(self, request):
         qs = contacts_visible_to(request.user)
         project = project_param(request)
@@ -439,14 +546,22 @@ class ContactViewSet(BoardsView, viewsets.ViewSet):
         qs = contact_search(qs, request.query_params.get("search", "")).order_by("name", "id")
         return paginate(self, request, qs, lambda rows: [contact_out(c) for c in rows])
 
+    @doc.doc(summary="A contact", ok=doc.Contact, path_id=True, errors=(401, 404))
     def retrieve(self, request, pk=None):
-        contact = contacts_visible_to(request.user).filter(pk=to_int(pk, "id")).first()
+        contact = contacts_visible_to(request.user).filter(pk=path_id(pk)).first()
         if contact is None:
             from rest_framework.exceptions import NotFound
 
             raise NotFound("Not found.")
         return Response(contact_out(contact))
 
+    @doc.doc(
+        summary="Create a contact (superadmin)",
+        request=ContactInput,
+        ok=doc.Contact,
+        status=201,
+        errors=(400, 401, 403),
+    )
     def create(self, request):
         data = ContactInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -456,3 +571,6 @@ class ContactViewSet(BoardsView, viewsets.ViewSet):
             contact_services.contact_create, actor=request.user, project=project, **v
         )
         return Response(contact_out(contact), status=status.HTTP_201_CREATED)
+
+
+doc.prefix_components(globals())

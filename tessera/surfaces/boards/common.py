@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, time
 
 from django.db.models import QuerySet
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -21,6 +21,12 @@ from tessera.surfaces.boards.authentication import SuperSecretKeyAuthentication
 from tessera.surfaces.drf import as_drf_exception
 
 TEMPLATE = "boards"
+MAX_ID = 2**63 - 1  # larger ids would overflow the database's integer (a 500, not a 404)
+
+
+def IdField(**kwargs) -> serializers.IntegerField:  # noqa: N802 (a field factory)
+    """A positive database id in a request body."""
+    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
 
 
 class BoardsView:
@@ -28,7 +34,8 @@ class BoardsView:
 
     authentication_classes = [SuperSecretKeyAuthentication, JWTAuthentication]
     permission_classes = [IsAuthenticated]
-    pagination_class = StandardPagination
+    # Lists paginate explicitly (``paginate`` below); boards/schema.py states each page shape.
+    pagination_class = None
 
 
 def core_call(fn, *args, **kwargs):
@@ -68,10 +75,22 @@ def to_int(raw, name: str, *, minimum: int | None = None, maximum: int | None = 
         value = int(str(raw))
     except (TypeError, ValueError):
         raise ValidationError({name: ["A valid integer is required."]})
+    maximum = MAX_ID if maximum is None else maximum
     if minimum is not None and value < minimum:
         raise ValidationError({name: [f"Ensure this value is greater than or equal to {minimum}."]})
     if maximum is not None and value > maximum:
         raise ValidationError({name: [f"Ensure this value is less than or equal to {maximum}."]})
+    return value
+
+
+def path_id(raw) -> int:
+    """An id from the path; anything that is not one is DRF's 404 (never a 400 or 500)."""
+    try:
+        value = int(str(raw))
+    except (TypeError, ValueError):
+        raise NotFound("Not found.")
+    if not 1 <= value <= MAX_ID:
+        raise NotFound("Not found.")
     return value
 
 
@@ -141,14 +160,6 @@ def due_in(value: date | None) -> datetime | None:
     if value is None:
         return None
     return datetime.combine(value, time(23, 59, 59), tzinfo=UTC)
-
-
-class UserBrief(serializers.Serializer):
-    id = serializers.IntegerField()
-    username = serializers.CharField()
-    email = serializers.EmailField()
-    first_name = serializers.CharField()
-    last_name = serializers.CharField()
 
 
 def user_brief(user) -> dict | None:

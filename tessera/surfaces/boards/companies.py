@@ -14,7 +14,17 @@ from tessera.core.organizations import selectors, services
 from tessera.core.organizations.models import Company
 from tessera.core.tickets.selectors import ticket_search, with_card_fields
 
-from .common import BoardsView, core_call, paginate, pk_list, project_param, user_brief
+from . import schema as doc
+from .common import (
+    BoardsView,
+    IdField,
+    core_call,
+    paginate,
+    pk_list,
+    project_for_write,
+    project_param,
+    user_brief,
+)
 from .tickets import board_tickets, tickets_out
 
 DT = serializers.DateTimeField()
@@ -84,20 +94,14 @@ class CompanyInput(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True)
     primary_contact_email = serializers.EmailField(required=False, allow_blank=True)
     phone = serializers.CharField(max_length=50, required=False, allow_blank=True)
-    admin_ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), required=False, max_length=200
-    )
-    user_ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), required=False, max_length=200
-    )
-    project_ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), required=False, max_length=200
-    )
+    admin_ids = serializers.ListField(child=IdField(), required=False, max_length=200)
+    user_ids = serializers.ListField(child=IdField(), required=False, max_length=200)
+    project_ids = serializers.ListField(child=IdField(), required=False, max_length=200)
     logo = serializers.FileField(required=False, allow_null=True, allow_empty_file=False)
 
 
 class UserIdInput(serializers.Serializer):
-    user_id = serializers.IntegerField(min_value=1)
+    user_id = IdField()
 
 
 class CreateUserInput(serializers.Serializer):
@@ -124,9 +128,23 @@ class CompanyViewSet(BoardsView, viewsets.ViewSet):
         return core_call(selectors.access_company, actor=request.user, company_id=pk)
 
     def _detail(self, request, pk) -> dict:
-        c = self._qs(request).prefetch_related(*_ordered_users(), "projects").get(pk=pk)
+        """The full body of a company the caller has already loaded (or just created)."""
+        c = (
+            selectors.with_counts(Company.objects.filter(pk=pk))
+            .prefetch_related(*_ordered_users(), "projects")
+            .get()
+        )
         return company_detail_out(request, c)
 
+    @doc.doc(
+        summary="Companies (filtered by visibility and project)",
+        page=doc.CompanyListItem,
+        params=[
+            doc.qint("project", "Only companies of this project (404 if not a member)"),
+            doc.qstr("search", "Search in name and description"),
+        ],
+        errors=(400, 401, 404),
+    )
     def list(self, request):
         project = project_param(request)
         qs = self._qs(request, project)
@@ -142,14 +160,31 @@ class CompanyViewSet(BoardsView, viewsets.ViewSet):
             self, request, qs, lambda rows: [company_list_out(request, c) for c in rows]
         )
 
+    @doc.doc(
+        summary="A company with its admins and users",
+        ok=doc.CompanyDetail,
+        path_id=True,
+        errors=(401, 404),
+    )
     def retrieve(self, request, pk=None):
         company = self._get(request, pk)
         return Response(self._detail(request, company.pk))
 
+    @doc.doc(
+        summary="Create a company (superadmin of each of its projects)",
+        request={"application/json": CompanyInput, "multipart/form-data": CompanyInput},
+        ok=doc.CompanyDetail,
+        status=201,
+        errors=(400, 401, 403),
+    )
     def create(self, request):
         data = CompanyInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = dict(data.validated_data)
+        if not v.get("project_ids") and not request.user.is_superuser:
+            # Like columns and tags: the actor's only project where they manage companies
+            # (a company in no project would be invisible to everyone but superusers).
+            v["project_ids"] = [project_for_write(request, None, "manage_companies").pk]
         company = core_call(
             services.company_create,
             actor=request.user,
@@ -164,6 +199,12 @@ class CompanyViewSet(BoardsView, viewsets.ViewSet):
         )
         return Response(self._detail(request, company.pk), status=status.HTTP_201_CREATED)
 
+    @doc.doc(
+        summary="Change a company; multipart to upload a logo",
+        request={"application/json": CompanyInput, "multipart/form-data": CompanyInput},
+        ok=doc.CompanyDetail,
+        path_id=True,
+    )
     def partial_update(self, request, pk=None):
         company = self._get(request, pk)
         data = CompanyInput(data=request.data, partial=True)
@@ -185,14 +226,28 @@ class CompanyViewSet(BoardsView, viewsets.ViewSet):
         )
         return Response(self._detail(request, company.pk))
 
+    @doc.doc(
+        summary="Change a company (as PATCH)",
+        request={"application/json": CompanyInput, "multipart/form-data": CompanyInput},
+        ok=doc.CompanyDetail,
+        path_id=True,
+    )
     def update(self, request, pk=None):
         return self.partial_update(request, pk)
 
+    @doc.doc(summary="Delete a company", status=204, path_id=True, errors=(401, 403, 404))
     def destroy(self, request, pk=None):
         company = self._get(request, pk)
         core_call(services.company_delete, actor=request.user, company=company)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
+    @doc.doc(
+        summary="A company's health figures",
+        ok=doc.CompanyStats,
+        path_id=True,
+        params=[doc.qint("project", "Only this project's tickets (404 if not a member)")],
+        errors=(400, 401, 404),
+    )
     @action(detail=True, methods=["get"])
     def stats(self, request, pk=None):
         company = self._get(request, pk)
@@ -229,30 +284,61 @@ class CompanyViewSet(BoardsView, viewsets.ViewSet):
             }
         )
 
+    @doc.doc(
+        summary="Make a user an admin of the company (admin role in its projects)",
+        request=UserIdInput,
+        ok=doc.CompanyMessage,
+        path_id=True,
+    )
     @action(detail=True, methods=["post"])
     def assign_admin(self, request, pk=None):
         return self._people(
             request, pk, services.company_assign_admin, "{user} assigned as admin to {company}"
         )
 
+    @doc.doc(
+        summary="Remove a company admin (roles follow)",
+        request=UserIdInput,
+        ok=doc.CompanyMessage,
+        path_id=True,
+    )
     @action(detail=True, methods=["post"])
     def remove_admin(self, request, pk=None):
         return self._people(
             request, pk, services.company_remove_admin, "{user} removed from {company} admins"
         )
 
+    @doc.doc(
+        summary="Make a user a member of the company (user role in its projects)",
+        request=UserIdInput,
+        ok=doc.CompanyMessage,
+        path_id=True,
+    )
     @action(detail=True, methods=["post"])
     def assign_user(self, request, pk=None):
         return self._people(
             request, pk, services.company_assign_user, "{user} assigned to {company}"
         )
 
+    @doc.doc(
+        summary="Remove a company user (roles follow)",
+        request=UserIdInput,
+        ok=doc.CompanyMessage,
+        path_id=True,
+    )
     @action(detail=True, methods=["post"])
     def remove_user(self, request, pk=None):
         return self._people(
             request, pk, services.company_remove_user, "{user} removed from {company}"
         )
 
+    @doc.doc(
+        summary="Create an account in this company (user role in its projects)",
+        request=CreateUserInput,
+        ok=doc.CompanyUserCreated,
+        status=201,
+        path_id=True,
+    )
     @action(detail=True, methods=["post"])
     def create_user(self, request, pk=None):
         company = self._get(request, pk)
@@ -269,6 +355,16 @@ class CompanyViewSet(BoardsView, viewsets.ViewSet):
             status=status.HTTP_201_CREATED,
         )
 
+    @doc.doc(
+        summary="The company's tickets the user may see",
+        page=doc.Ticket,
+        path_id=True,
+        params=[
+            doc.qint("project", "Only this project's tickets (404 if not a member)"),
+            doc.qstr("search", "Search in name and description"),
+        ],
+        errors=(400, 401, 404),
+    )
     @action(detail=True, methods=["get"])
     def tickets(self, request, pk=None):
         company = self._get(request, pk)
@@ -280,3 +376,6 @@ class CompanyViewSet(BoardsView, viewsets.ViewSet):
             "-created_at", "-id"
         )
         return paginate(self, request, with_card_fields(qs, actor=request.user), tickets_out)
+
+
+doc.prefix_components(globals())

@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from tessera.core.organizations import reports
 from tessera.core.tickets.selectors import with_card_fields
 
+from . import schema as doc
 from .common import BoardsView, core_call, paginate_limit, project_param, user_brief
 from .tickets import tickets_out
 
@@ -22,6 +23,12 @@ class _Dashboard(BoardsView, APIView):
 
 
 class CompanyHealthView(_Dashboard):
+    @doc.doc(
+        summary="Health of the project's companies",
+        ok=doc.CompanyHealth,
+        params=[doc.qint("project", "Project id (required; 404 if not a member)", required=True)],
+        errors=(400, 401, 403, 404),
+    )
     def get(self, request):
         rows = core_call(reports.company_health, actor=request.user, project=self.project(request))
         return Response(
@@ -42,6 +49,15 @@ class CompanyHealthView(_Dashboard):
 
 
 class AttentionNeededView(_Dashboard):
+    @doc.doc(
+        summary="Open tickets that are urgent, overdue or unassigned-urgent",
+        page=doc.Ticket,
+        params=[
+            doc.qint("project", "Project id (required; 404 if not a member)", required=True),
+            doc.qint("limit", "Page size (default 10, at most 100)", maximum=100),
+        ],
+        errors=(400, 401, 403, 404),
+    )
     def get(self, request):
         qs = core_call(reports.attention_needed, actor=request.user, project=self.project(request))
         return paginate_limit(
@@ -50,6 +66,15 @@ class AttentionNeededView(_Dashboard):
 
 
 class NewestView(_Dashboard):
+    @doc.doc(
+        summary="Most recently created tickets",
+        page=doc.Ticket,
+        params=[
+            doc.qint("project", "Project id (required; 404 if not a member)", required=True),
+            doc.qint("limit", "Page size (default 10, at most 100)", maximum=100),
+        ],
+        errors=(400, 401, 403, 404),
+    )
     def get(self, request):
         qs = core_call(reports.newest, actor=request.user, project=self.project(request))
         return paginate_limit(
@@ -72,12 +97,27 @@ def activity_out(e) -> dict:
 
 
 class ActivityView(_Dashboard):
+    @doc.doc(
+        summary="Recent changes to the project's tickets",
+        page=doc.Activity,
+        params=[
+            doc.qint("project", "Project id (required; 404 if not a member)", required=True),
+            doc.qint("limit", "Page size (default 20, at most 100)", maximum=100),
+        ],
+        errors=(400, 401, 403, 404),
+    )
     def get(self, request):
         qs = core_call(reports.activity, actor=request.user, project=self.project(request))
         return paginate_limit(self, request, qs, lambda rows: [activity_out(e) for e in rows], 20)
 
 
 class WorkloadView(_Dashboard):
+    @doc.doc(
+        summary="Open work per assignable member",
+        ok=doc.Workload,
+        params=[doc.qint("project", "Project id (required; 404 if not a member)", required=True)],
+        errors=(400, 401, 403, 404),
+    )
     def get(self, request):
         rows = core_call(reports.workload, actor=request.user, project=self.project(request))
         return Response(
@@ -97,6 +137,12 @@ class WorkloadView(_Dashboard):
 
 
 class KanbanSummaryView(_Dashboard):
+    @doc.doc(
+        summary="Tickets per column",
+        ok=doc.KanbanSummary,
+        params=[doc.qint("project", "Project id (required; 404 if not a member)", required=True)],
+        errors=(400, 401, 403, 404),
+    )
     def get(self, request):
         rows = core_call(reports.kanban_summary, actor=request.user, project=self.project(request))
         return Response({"columns": [{"id": c.pk, "name": c.name, "count": c.count} for c in rows]})

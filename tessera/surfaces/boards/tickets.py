@@ -4,6 +4,7 @@ attachments}/``): thin views over ``tessera.core.tickets``."""
 from __future__ import annotations
 
 from django.db import transaction
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -24,9 +25,12 @@ from tessera.core.tickets.selectors import (
     with_card_fields,
 )
 
+from . import schema as doc
 from .common import (
+    MAX_ID,
     TEMPLATE,
     BoardsView,
+    IdField,
     core_call,
     date_out,
     due_in,
@@ -94,13 +98,11 @@ class TicketInput(serializers.Serializer):
     type = serializers.ChoiceField(TYPES, required=False)
     status = serializers.CharField(required=False, max_length=40)
     priority_id = serializers.IntegerField(required=False, min_value=1, max_value=5)
-    urgency = serializers.ChoiceField(LEVELS, required=False, allow_blank=True)
-    importance = serializers.ChoiceField(LEVELS, required=False, allow_blank=True)
-    column = serializers.IntegerField(min_value=1)
-    company = serializers.IntegerField(required=False, allow_null=True, min_value=1)
-    assignee_ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), required=False, max_length=100
-    )
+    urgency = doc.LevelField(required=False)
+    importance = doc.LevelField(required=False)
+    column = IdField()
+    company = IdField(required=False, allow_null=True)
+    assignee_ids = serializers.ListField(child=IdField(), required=False, max_length=100)
     tag_names = serializers.ListField(
         child=serializers.CharField(max_length=100, allow_blank=False),
         required=False,
@@ -141,6 +143,29 @@ def _company(actor, company_id, project_id: int):
     return company
 
 
+TICKET_LIST_PARAMS = [
+    doc.qint("project", "Only this project's tickets (404 if not a member)"),
+    doc.qstr("search", "Search in name and description"),
+    doc.qstr("status", "Workflow state key (new, in_progress, review, done, …)"),
+    doc.qstr("type", "Ticket type", enum=TYPES),
+    doc.qint("priority_id", "Priority, 1 Lowest … 5 Highest", maximum=5),
+    doc.qint("column", "Column id"),
+    OpenApiParameter(
+        "tags",
+        {"type": "array", "items": {"type": "integer", "minimum": 1, "maximum": MAX_ID}},
+        description="Tag ids; repeat for several (any of them)",
+        explode=True,
+    ),
+    doc.qstr(
+        "ordering",
+        "Order by (prefix - for descending)",
+        enum=[
+            p + k for k in ["created_at", "updated_at", "priority_id", "name"] for p in ("", "-")
+        ],
+    ),
+]
+
+
 def _plain_changes(data: dict) -> dict:
     mapping = {
         "name": "title",
@@ -160,6 +185,9 @@ def _plain_changes(data: dict) -> dict:
 class TicketViewSet(BoardsView, viewsets.ViewSet):
     lookup_value_regex = r"\d+"
 
+    @doc.doc(
+        summary="List tickets", page=doc.Ticket, params=TICKET_LIST_PARAMS, errors=(400, 401, 404)
+    )
     def list(self, request):
         actor = request.user
         qs = board_tickets(actor)
@@ -194,6 +222,7 @@ class TicketViewSet(BoardsView, viewsets.ViewSet):
         qs = qs.order_by(*ordering(request, TICKET_ORDERING, ["-created_at", "-id"]))
         return paginate(self, request, with_card_fields(qs, actor=actor), tickets_out)
 
+    @doc.doc(summary="Create a ticket", request=TicketInput, ok=doc.Ticket, status=201)
     def create(self, request):
         actor = request.user
         data = TicketInput(data=request.data)
@@ -232,10 +261,25 @@ class TicketViewSet(BoardsView, viewsets.ViewSet):
     def _get(self, request, pk) -> Ticket:
         return core_call(access_ticket, actor=request.user, ticket_id=pk, template=TEMPLATE)
 
+    @doc.doc(
+        summary="A ticket",
+        ok=doc.Ticket,
+        path_id=True,
+        params=[doc.ETAG_HEADER],
+        errors=(401, 404),
+    )
     def retrieve(self, request, pk=None):
         ticket = self._get(request, pk)
         return Response(reload_card(request.user, ticket.pk))
 
+    @doc.doc(
+        summary="Change a ticket (only the fields sent)",
+        request=TicketInput,
+        ok=doc.Ticket,
+        path_id=True,
+        params=[doc.IF_MATCH, doc.ETAG_HEADER],
+        errors=(400, 401, 403, 404, 409),
+    )
     def partial_update(self, request, pk=None):
         actor = request.user
         ticket = self._get(request, pk)
@@ -271,14 +315,30 @@ class TicketViewSet(BoardsView, viewsets.ViewSet):
         core_call(update)
         return Response(reload_card(actor, ticket.pk))
 
+    @doc.doc(
+        summary="Change a ticket (as PATCH)",
+        request=TicketInput,
+        ok=doc.Ticket,
+        path_id=True,
+        params=[doc.IF_MATCH, doc.ETAG_HEADER],
+        errors=(400, 401, 403, 404, 409),
+    )
     def update(self, request, pk=None):
         return self.partial_update(request, pk)
 
+    @doc.doc(summary="Delete a ticket", status=204, path_id=True, errors=(401, 403, 404))
     def destroy(self, request, pk=None):
         ticket = self._get(request, pk)
         core_call(services.ticket_delete, actor=request.user, ticket=ticket)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
+    @doc.doc(
+        summary="Follow or unfollow a ticket",
+        request=None,
+        ok=doc.Following,
+        path_id=True,
+        errors=(401, 404),
+    )
     @action(detail=True, methods=["post"])
     def toggle_follow(self, request, pk=None):
         ticket = self._get(request, pk)
@@ -302,7 +362,7 @@ def comment_out(c: Comment) -> dict:
 
 
 class CommentInput(serializers.Serializer):
-    ticket = serializers.IntegerField(min_value=1)
+    ticket = IdField()
     content = serializers.CharField(max_length=20000)
 
 
@@ -321,6 +381,12 @@ def _ticket_field(request, value, field: str = "ticket") -> Ticket:
 class CommentViewSet(BoardsView, viewsets.ViewSet):
     lookup_value_regex = r"\d+"
 
+    @doc.doc(
+        summary="Comments (of one ticket with ?ticket=)",
+        page=doc.Comment,
+        params=[doc.qint("ticket", "Ticket id (404 if not visible)")],
+        errors=(400, 401, 404),
+    )
     def list(self, request):
         actor = request.user
         ticket_id = query_int(request, "ticket", minimum=1)
@@ -332,6 +398,7 @@ class CommentViewSet(BoardsView, viewsets.ViewSet):
         qs = qs.filter(is_internal=False).select_related("author").order_by("created_at", "id")
         return paginate(self, request, qs, lambda rows: [comment_out(c) for c in rows])
 
+    @doc.doc(summary="Comment on a ticket", request=CommentInput, ok=doc.Comment, status=201)
     def create(self, request):
         data = CommentInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -364,6 +431,12 @@ def attachment_out(request, a: Attachment) -> dict:
 class AttachmentViewSet(BoardsView, viewsets.ViewSet):
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
+    @doc.doc(
+        summary="Attachments (of one ticket with ?ticket=)",
+        page=doc.Attachment,
+        params=[doc.qint("ticket", "Ticket id (404 if not visible)")],
+        errors=(400, 401, 404),
+    )
     def list(self, request):
         actor = request.user
         ticket_id = query_int(request, "ticket", minimum=1)
@@ -375,6 +448,12 @@ class AttachmentViewSet(BoardsView, viewsets.ViewSet):
         qs = qs.select_related("uploaded_by").order_by("uploaded_at", "id")
         return paginate(self, request, qs, lambda rows: [attachment_out(request, a) for a in rows])
 
+    @doc.doc(
+        summary="Upload an attachment (multipart)",
+        request={"multipart/form-data": doc.AttachmentUpload},
+        ok=doc.Attachment,
+        status=201,
+    )
     def create(self, request):
         if "ticket" not in request.data:
             raise ValidationError({"ticket": ["This field is required."]})
@@ -397,3 +476,6 @@ class AttachmentViewSet(BoardsView, viewsets.ViewSet):
             filename=filename,
         )
         return Response(attachment_out(request, attachment), status=status.HTTP_201_CREATED)
+
+
+doc.prefix_components(globals())

@@ -1,6 +1,7 @@
-from django.urls import path
+from django.http import HttpRequest, JsonResponse
+from django.urls import path, re_path
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework.routers import SimpleRouter
-from rest_framework_simplejwt.views import TokenRefreshView
 
 from . import auth, board, companies, dashboard, tickets, users
 
@@ -15,10 +16,22 @@ router.register("tickets/attachments", tickets.AttachmentViewSet, basename="boar
 router.register("tickets/companies", companies.CompanyViewSet, basename="boards-company")
 router.register("tickets/users", users.UserViewSet, basename="boards-user")
 
+RESOURCES = (
+    "auth|tickets|projects|columns|tags|contacts|comments|attachments|companies|users|dashboard"
+)
+
+
+@csrf_exempt
+def not_found(request: HttpRequest, *args, **kwargs) -> JsonResponse:
+    """Any other path under a boards resource (``/api/tickets/columns/abc/``): DRF's 404
+    body rather than Django's HTML page."""
+    return JsonResponse({"detail": "Not found."}, status=404)
+
+
 urlpatterns = [
     path("tickets/auth/register/", auth.RegisterView.as_view(), name="boards-register"),
     path("tickets/auth/login/", auth.LoginView.as_view(), name="boards-login"),
-    path("tickets/auth/token/refresh/", TokenRefreshView.as_view(), name="boards-token-refresh"),
+    path("tickets/auth/token/refresh/", auth.RefreshView.as_view(), name="boards-token-refresh"),
     path("tickets/auth/me/", auth.MeView.as_view(), name="boards-me"),
     path(
         "tickets/dashboard/company-health/",
@@ -43,4 +56,5 @@ urlpatterns = [
         name="boards-dash-kanban",
     ),
     *router.urls,
+    re_path(rf"^tickets/(?:{RESOURCES})/", not_found),
 ]

@@ -17,7 +17,8 @@ from tessera.core.projects import services as project_services
 from tessera.core.projects.models import Membership
 from tessera.core.projects.selectors import projects_visible_to
 
-from .common import TEMPLATE, BoardsView, core_call, ordering, paginate
+from . import schema as doc
+from .common import TEMPLATE, BoardsView, IdField, core_call, ordering, paginate, path_id
 
 DT = serializers.DateTimeField()
 USER_ORDERING = {
@@ -92,12 +93,12 @@ class UserUpdateInput(serializers.Serializer):
 
 
 class RoleInput(serializers.Serializer):
-    project_id = serializers.IntegerField(min_value=1)
+    project_id = IdField()
     role = serializers.ChoiceField(["superadmin", "admin", "user", "manager"])
 
 
 class ProjectIdInput(serializers.Serializer):
-    project_id = serializers.IntegerField(min_value=1)
+    project_id = IdField()
 
 
 class PasswordInput(serializers.Serializer):
@@ -115,14 +116,14 @@ class UserViewSet(BoardsView, viewsets.ViewSet):
     lookup_value_regex = r"\d+"
 
     def _get(self, request, pk) -> User:
-        user = users_visible_to(request.user).filter(pk=pk).first()
+        user = users_visible_to(request.user).filter(pk=path_id(pk)).first()
         if user is None:
             raise NotFound("Not found.")
         return user
 
     def _any(self, request, pk) -> User:
         """Role changes may target any account: a project superadmin adds people by id."""
-        user = User.objects.filter(pk=pk).first()
+        user = User.objects.filter(pk=path_id(pk)).first()
         if user is None:
             raise NotFound("Not found.")
         return user
@@ -130,6 +131,19 @@ class UserViewSet(BoardsView, viewsets.ViewSet):
     def _fresh(self, request, pk) -> dict:
         return user_out(request.user, with_details(User.objects.filter(pk=pk)).get())
 
+    @doc.doc(
+        summary="Users (superusers and staff: all; others: people of their projects)",
+        page=doc.ManagedUser,
+        params=[
+            doc.qstr("search", "Search in username, email, first and last name"),
+            doc.qstr(
+                "ordering",
+                "Order by (prefix - for descending)",
+                enum=[p + k for k in USER_ORDERING for p in ("", "-")],
+            ),
+        ],
+        errors=(400, 401, 404),
+    )
     def list(self, request):
         qs = users_visible_to(request.user)
         search = (request.query_params.get("search") or "").strip()
@@ -143,15 +157,24 @@ class UserViewSet(BoardsView, viewsets.ViewSet):
         qs = with_details(qs.order_by(*ordering(request, USER_ORDERING, ["id"])))
         return paginate(self, request, qs, lambda rows: [user_out(request.user, u) for u in rows])
 
+    @doc.doc(summary="A user", ok=doc.ManagedUser, path_id=True, errors=(401, 404))
     def retrieve(self, request, pk=None):
         return Response(self._fresh(request, self._get(request, pk).pk))
 
+    @doc.doc(
+        summary="Create a user (superuser, staff, or a project superadmin)",
+        request=UserCreateInput,
+        ok=doc.ManagedUser,
+        status=201,
+        errors=(400, 401, 403),
+    )
     def create(self, request):
         data = UserCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         user = core_call(services.user_admin_create, actor=request.user, **data.validated_data)
         return Response(self._fresh(request, user.pk), status=status.HTTP_201_CREATED)
 
+    @doc.doc(summary="Change a user", request=UserUpdateInput, ok=doc.ManagedUser, path_id=True)
     def partial_update(self, request, pk=None):
         user = self._get(request, pk)
         data = UserUpdateInput(data=request.data, partial=True)
@@ -164,14 +187,29 @@ class UserViewSet(BoardsView, viewsets.ViewSet):
         )
         return Response(self._fresh(request, user.pk))
 
+    @doc.doc(
+        summary="Change a user (as PATCH)",
+        request=UserUpdateInput,
+        ok=doc.ManagedUser,
+        path_id=True,
+    )
     def update(self, request, pk=None):
         return self.partial_update(request, pk)
 
+    @doc.doc(summary="Delete a user", status=204, path_id=True, errors=(401, 403, 404))
     def destroy(self, request, pk=None):
         user = self._get(request, pk)
         core_call(services.user_admin_delete, actor=request.user, user=user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
+    @doc.doc(
+        summary="Give a user a role in a project; 201 new, 200 changed",
+        request=RoleInput,
+        ok=doc.RoleAssigned,
+        status=201,
+        extra={200: doc.RoleAssigned},
+        path_id=True,
+    )
     @action(detail=True, methods=["post"])
     def assign_role(self, request, pk=None):
         user = self._any(request, pk)
@@ -203,6 +241,12 @@ class UserViewSet(BoardsView, viewsets.ViewSet):
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
+    @doc.doc(
+        summary="Remove a user's role in a project",
+        request=ProjectIdInput,
+        ok=doc.Message,
+        path_id=True,
+    )
     @action(detail=True, methods=["post"])
     def remove_role(self, request, pk=None):
         user = self._any(request, pk)
@@ -214,6 +258,7 @@ class UserViewSet(BoardsView, viewsets.ViewSet):
         )
         return Response({"message": f"Role removed for {user.username}"})
 
+    @doc.doc(summary="Set a user's password", request=PasswordInput, ok=doc.Message, path_id=True)
     @action(detail=True, methods=["post"])
     def set_password(self, request, pk=None):
         user = self._get(request, pk)
@@ -227,6 +272,13 @@ class UserViewSet(BoardsView, viewsets.ViewSet):
         )
         return Response({"message": f"Password updated for {user.username}"})
 
+    @doc.doc(
+        summary="Enable or disable an account",
+        request=None,
+        ok=doc.ToggledActive,
+        path_id=True,
+        errors=(401, 403, 404),
+    )
     @action(detail=True, methods=["post"])
     def toggle_active(self, request, pk=None):
         user = self._get(request, pk)
@@ -238,6 +290,7 @@ class UserViewSet(BoardsView, viewsets.ViewSet):
             }
         )
 
+    @doc.doc(summary="A user's project roles", ok=doc.Roles, path_id=True, errors=(401, 404))
     @action(detail=True, methods=["get"])
     def roles(self, request, pk=None):
         user = self._get(request, pk)
@@ -259,3 +312,6 @@ class UserViewSet(BoardsView, viewsets.ViewSet):
                 ]
             }
         )
+
+
+doc.prefix_components(globals())
