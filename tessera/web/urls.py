@@ -3,7 +3,16 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from .views import board, create, dashboards, portal, shopfloor, tickets, workspace
+from .views import (
+    board,
+    create,
+    dashboards,
+    portal,
+    shopfloor,
+    tickets,
+    workshop_admin,
+    workspace,
+)
 
 app_name = "web"
 
@@ -52,6 +61,18 @@ urlpatterns = [
     path("projects/<int:project_id>/board/move/", board.move, name="board-move"),
     path("dashboards/", dashboards.dashboards, name="dashboards"),
     path("shopfloor/", shopfloor.shopfloor, name="shopfloor"),
+    path("shopfloor/intake/", workshop_admin.intake, name="shop-intake"),
+    path("shopfloor/review/", workshop_admin.review, name="shop-review"),
+    path(
+        "shopfloor/review/<int:ticket_id>/approve/",
+        workshop_admin.review_approve,
+        name="shop-review-approve",
+    ),
+    path(
+        "shopfloor/review/<int:ticket_id>/assign/",
+        workshop_admin.review_assign,
+        name="shop-review-assign",
+    ),
     path(
         "shopfloor/tickets/<int:ticket_id>/<slug:name>/", shopfloor.action, name="shopfloor-action"
     ),

@@ -64,6 +64,9 @@ def _context(request: HttpRequest) -> dict:
         "qc_queue": qc_queue,
         "is_inspector": qc_ids is None or bool(qc_ids),
         "leaderboard": list(ws.xp_leaderboard(actor=actor)[:10]),
+        "can_intake": ws.workshop_project_ids(actor, "add_ticket") != [],
+        "can_review": ws.workshop_project_ids(actor, "review_ticket") != []
+        or ws.workshop_project_ids(actor, "assign_ticket") != [],
     }
 
 
