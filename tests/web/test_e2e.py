@@ -192,19 +192,73 @@ def test_drag_card_persists_and_refused_drag_is_shown(desk, make_ticket, open_pa
     assert _column_of(page, b.pk) == str(todo.pk)
 
 
-def test_work_session_pause_resume_stop(shop, open_page):
-    t = shop["ticket"]
+def test_workshop_intake_review_assign_then_work_and_qc(shop, open_page):
+    """Intake → admin review → assign → start → pause/resume/stop → QC pass, all in the
+    browser, as the admin, the technician and the inspector."""
+    from tessera.core.tickets.models import Ticket
+
+    boss = open_page("boss")
+    boss.goto("/shopfloor/")
+    boss.get_by_role("link", name="New intake").click()
+    boss.get_by_label("Serial number", exact=True).fill("SN-E2E-1")
+    boss.get_by_label("Title (optional)").fill("Cracked phone screen")
+    boss.locator("#part-1-name").fill("Screen")
+    boss.locator("#part-1-color").select_option("yellow")
+    boss.locator("#part-1-minutes").fill("40")
+    boss.locator("#part-1-xp").fill("25")
+    boss.get_by_role("button", name="Add a part row").click()
+    boss.locator("#part-4-name").wait_for()
+    boss.locator("#part-4-name").fill("Adhesive")
+    boss.locator("#part-4-minutes").fill("5")
+    boss.locator("#part-4-xp").fill("3")
+    boss.get_by_role("button", name="Create intake ticket").click()
+    # an unknown serial is refused inline until confirmed with a reason
+    error = boss.locator("#err-serial")
+    error.wait_for()
+    assert "Unknown serial number" in error.inner_text()
+    assert boss.locator("#in-serial").get_attribute("aria-invalid") == "true"
+    shot(boss, "shop-intake-error")
+    boss.get_by_label("Create the inventory item for this serial number").check()
+    boss.get_by_label("Reason for creating it").fill("Customer walk-in, first visit")
+    shot(boss, "shop-intake")
+    boss.get_by_role("button", name="Create intake ticket").click()
+    boss.wait_for_url("**/shopfloor/")
+    ticket = Ticket.objects.get(title="Cracked phone screen")
+    number = ticket.display_number
+    assert "waits for admin review" in boss.locator("main").inner_text()
+
+    boss.get_by_role("link", name="Review and assign").click()
+    card = boss.locator(f"#review-{ticket.pk}")
+    assert "not yet approved" in card.inner_text() and "yellow" in card.inner_text()
+    card.get_by_label("Technician").select_option(label="tina")
+    card.get_by_role("button", name=f"Assign {number}").click()
+    boss.locator(f"#rv-{ticket.pk}-errors").wait_for()
+    assert "must pass admin review" in boss.locator(f"#rv-{ticket.pk}-errors").inner_text()
+    card = boss.locator(f"#review-{ticket.pk}")
+    card.get_by_label("Flag colour").select_option("red")
+    card.get_by_label("XP override").fill("40")
+    card.get_by_role("button", name=f"Approve {number}").click()
+    boss.wait_for_load_state("networkidle")
+    card = boss.locator(f"#review-{ticket.pk}")
+    assert "approved by boss" in card.inner_text() and "40 XP" in card.inner_text()
+    card.get_by_label("Technician").select_option(label="tina")
+    card.get_by_role("button", name=f"Assign {number}").click()
+    boss.wait_for_load_state("networkidle")
+    assert "technician tina" in boss.locator(f"#review-{ticket.pk}").inner_text()
+    shot(boss, "shop-review")
+
     page = open_page("tina")
     page.goto("/shopfloor/")
-    page.get_by_role("button", name=f"Start work on {t.display_number}").click()
+    page.get_by_role("button", name=f"Start work on {number}").click()
     page.wait_for_load_state("networkidle")
+    assert "Cracked phone screen" in page.locator("#current").inner_text()
     timer = page.locator("#work-timer")
     first = timer.inner_text()
     page.wait_for_function(
         f"document.getElementById('work-timer').textContent !== '{first}'", timeout=5000
     )
     assert page.locator("#session-state").inner_text() == "Running"
-    shot(page, "shop-floor-running")
+    shot(page, "shop-floor")
     page.get_by_role("button", name="Pause").click()
     page.wait_for_load_state("networkidle")
     assert page.locator("#session-state").inner_text() == "Paused"
@@ -225,9 +279,11 @@ def test_work_session_pause_resume_stop(shop, open_page):
 
     inspector = open_page("quinn")
     inspector.goto("/shopfloor/")
-    inspector.get_by_role("button", name=f"Pass QC for {t.display_number}").click()
+    inspector.get_by_role("button", name=f"Pass QC for {number}").click()
     inspector.wait_for_load_state("networkidle")
     assert "tina" in inspector.locator("#leaderboard").inner_text()
+    ticket.refresh_from_db()
+    assert ticket.state.key == "DONE"
     shot(inspector, "shop-floor-leaderboard")
 
 
