@@ -80,6 +80,8 @@ def api_token_create(
 ) -> tuple[ApiToken, str]:
     """Create a token and return it with its raw value, which is never stored or shown again."""
     raw = secrets.token_urlsafe(32)
+    while raw.startswith("-"):  # "--deactivate -abc…" would read as an option, not a value
+        raw = secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         name=name, user=user, prefix=raw[:8], token_hash=hash_token(raw), expires_at=expires_at
     )
