@@ -204,9 +204,13 @@ def test_shared_service_desk_number_resolves_to_a_visible_ticket(
     ticket_create(actor=agent_b, project=second, title="in B")
     _, raw = make_token(agent_b)
     client = feed(raw)
-    assert client.get("/api/tickets/TKT-000001/").json()["ticket"]["title"] == "in B"
+    # agent B sees only desk B: its TKT-000001 is desk B's, shown as SDB-1 (desk A, the
+    # oldest desk, keeps the plain TKT numbers), and desk A's ticket stays hidden
+    b = client.get("/api/tickets/TKT-000001/").json()["ticket"]
+    assert b["title"] == "in B" and b["ticket_number"] == "SDB-1"
     assert client.get("/api/tickets/SDB-1/").json()["ticket"]["title"] == "in B"
     assert client.get("/api/tickets/SDA-1/").status_code == 404
+    assert [t["ticket_number"] for t in client.get("/api/tickets/").json()["tickets"]] == ["SDB-1"]
 
 
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete", "options"])
@@ -297,3 +301,39 @@ def test_closed_on_cleared_when_reopened(make_project, member, make_token, feed)
         ticket_transition(actor=agent, ticket=ticket, to_state="reopened")
     t = feed(raw).get("/api/tickets/RE-1/").json()["ticket"]
     assert t["closed_on"] is None and t["status"] == "Reopened"
+
+
+def test_two_service_desks_give_unique_numbers_and_the_oldest_keeps_tkt(
+    make_user, make_project, member, make_token, feed
+):
+    """Document 004: ticket_number is a "Unique ticket identifier". The service desk's
+    TKT-000001 repeats per project, so a second desk's tickets show ``<KEY>-<n>``; each
+    listed number fetches its own ticket, for a user who sees both desks."""
+    root = make_user(is_superuser=True)
+    first = make_project("servicedesk", "SDA")
+    second = make_project("servicedesk", "SDB")
+    ticket_create(actor=root, project=first, title="in A")
+    ticket_create(actor=root, project=second, title="in B")
+    client = feed(make_token(root)[1])
+    listed = {t["ticket_number"]: t["title"] for t in client.get("/api/tickets/").json()["tickets"]}
+    assert listed == {"TKT-000001": "in A", "SDB-1": "in B"}
+    for number, title in listed.items():
+        r = client.get(f"/api/tickets/{number}/")
+        assert (
+            r.json()["ticket"]["title"] == title and r.json()["ticket"]["ticket_number"] == number
+        )
+    assert client.get("/api/tickets/SDA-1/").json()["ticket"]["title"] == "in A"
+    assert client.get("/api/tickets/tkt-000001/").json()["ticket"]["title"] == "in A"
+
+
+def test_detail_sends_the_version_as_etag(desk, make_token, feed):
+    from tessera.core.tickets.services import ticket_update
+
+    client = feed(make_token(desk["owner"])[1])
+    ticket = desk["ticket"]
+    r = client.get(f"/api/tickets/{ticket.pk}/")
+    assert r["ETag"] == f'"{ticket.version}"'
+    ticket_update(actor=desk["owner"], ticket=ticket, changes={"title": "renamed"})
+    ticket.refresh_from_db()
+    assert client.get(f"/api/tickets/{ticket.pk}/")["ETag"] == f'"{ticket.version}"'
+    assert client.head(f"/api/tickets/{ticket.pk}/")["ETag"] == f'"{ticket.version}"'

@@ -54,7 +54,8 @@ class UserSkill(models.Model):
 
 
 def hash_token(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
+    # "surrogatepass": a lone surrogate (from a header or argv) hashes instead of raising
+    return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 class ApiToken(models.Model):

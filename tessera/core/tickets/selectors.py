@@ -94,6 +94,47 @@ def tickets_by_display_number(qs: QuerySet[Ticket], text: str) -> list[Ticket]:
     ]
 
 
+def first_assignee_id():
+    """Subquery: the user id of a ticket's first assignment (by ``assigned_at``, then id),
+    for single-assignee documents; annotate with it instead of prefetching all assignees."""
+    from django.db.models import OuterRef, Subquery
+
+    from .models import TicketAssignment
+
+    first = TicketAssignment.objects.filter(ticket_id=OuterRef("pk")).order_by("assigned_at", "id")
+    return Subquery(first.values("user_id")[:1])
+
+
+def with_unique_numbers(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    """Annotate ``number_owner_id``: the oldest project of the ticket's blueprint, the one
+    project whose tickets keep a key-less display number (``TKT-000001``) in
+    ``unique_number``. One correlated subquery on the small projects table, no extra query.
+    """
+    from django.db.models import OuterRef, Subquery
+
+    from tessera.core.projects.models import Project
+
+    oldest = Project.objects.filter(template=OuterRef("project__template")).order_by("id")
+    return qs.annotate(number_owner_id=Subquery(oldest.values("id")[:1]))
+
+
+def unique_number(ticket: Ticket) -> str:
+    """A ticket number unique across the instance (``ticket`` from ``with_unique_numbers``).
+
+    The display number, unless the blueprint's format has no ``{key}`` and the project is
+    not the oldest of its blueprint: then ``<project key>-<number>`` (``SDB-1``), which
+    ``tickets_by_display_number`` resolves for every project. With one service-desk project
+    nothing changes (``TKT-000001``).
+    """
+    project = ticket.project
+    blueprint = project.blueprint
+    if "{key}" in blueprint.number_format or ticket.project_id == getattr(
+        ticket, "number_owner_id", ticket.project_id
+    ):
+        return blueprint.format_number(project.key, ticket.number)
+    return f"{project.key}-{ticket.number}"
+
+
 def access_ticket(
     *,
     actor,

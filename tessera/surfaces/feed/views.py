@@ -12,9 +12,15 @@ import uuid
 from datetime import UTC, datetime
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.utils.dateparse import parse_date, parse_datetime
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import exceptions, serializers
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import IsAuthenticated
@@ -25,15 +31,37 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
 from tessera.core.accounts.authentication import ApiTokenAuthentication
-from tessera.core.tickets.models import Ticket, TicketAssignment
-from tessera.core.tickets.selectors import access_ticket, tickets_visible_to
+from tessera.core.tickets.models import Ticket
+from tessera.core.tickets.selectors import (
+    access_ticket,
+    first_assignee_id,
+    tickets_visible_to,
+    with_unique_numbers,
+)
 
 from . import envelope
-from .serializers import FeedTicketSerializer
+from .serializers import FeedTicketSerializer, tickets_fields
 
 # "+00:00" sent unencoded in a query string arrives as " 00:00"; give the sign back.
 _SPACED_OFFSET = re.compile(r"(\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}(?::?\d{2})?)$")
 _MAX_PK_DIGITS = 18
+_HUGE = 10**18
+# The boards surface routes these literal names under /api/tickets/ before the feed; a
+# ticket key never equals one (tests/fuzz/test_feed_fuzz.py checks the list is complete).
+BOARDS_LITERALS = (
+    "attachments",
+    "auth",
+    "columns",
+    "comments",
+    "companies",
+    "contacts",
+    "dashboard",
+    "projects",
+    "tags",
+    "tickets",
+    "users",
+)
+IDENT_PATTERN = rf"^(?!(?:{'|'.join(BOARDS_LITERALS)})$)[^/]+$"
 
 
 class AlwaysJSON(BaseContentNegotiation):
@@ -46,13 +74,42 @@ class AlwaysJSON(BaseContentNegotiation):
         return renderers[0], renderers[0].media_type
 
 
+# Only what ``serializers.ticket_fields`` reads (plus what ``policy.can_view`` needs): a
+# page of 100 selects ~25 columns, not the ~100 of four whole joined rows.
+_COLUMNS = (
+    "id",
+    "number",
+    "title",
+    "description",
+    "priority",
+    "location",
+    "department",
+    "created_at",
+    "updated_at",
+    "resolved_at",
+    "closed_at",
+    "version",
+    "company_id",
+    "created_by_id",
+    "category_id",
+    "project__key",
+    "project__template",
+    "state__name",
+    "state__category",
+    "category__name",
+    "created_by__username",
+    "created_by__first_name",
+    "created_by__last_name",
+)
+
+
 def feed_queryset(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
-    """Everything the serializer reads, loaded in a fixed number of queries."""
-    return qs.select_related("project", "state", "category", "created_by").prefetch_related(
-        Prefetch(
-            "assignments",
-            queryset=TicketAssignment.objects.select_related("user").order_by("assigned_at", "id"),
-        )
+    """Everything the serializer reads, in one query for the page; the first assignee's
+    name comes from ``serializers.load_assignees`` (one more query, whatever the size)."""
+    return with_unique_numbers(
+        qs.select_related("project", "state", "category", "created_by")
+        .only(*_COLUMNS)
+        .annotate(first_assignee_id=first_assignee_id())
     )
 
 
@@ -60,6 +117,9 @@ def _positive_int(request: Request, name: str, default: int) -> int:
     raw = request.query_params.get(name)
     if raw is None or raw.strip() == "":
         return default
+    digits = raw.strip()
+    if digits.isascii() and digits.isdigit() and len(digits) > _MAX_PK_DIGITS:
+        return _HUGE  # past any page / above the cap; int() of 5,000 digits would refuse
     try:
         value = int(raw)
     except ValueError:
@@ -86,7 +146,9 @@ def parse_updated_since(raw: str) -> datetime:
     try:
         return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
     except OverflowError:
-        raise envelope.BadQuery("updated_since is out of range.")
+        # before 0001-01-01 or after 9999-12-31 in UTC: "since the beginning" / "nothing yet"
+        edge = datetime.min if moment.year == 1 else datetime.max
+        return edge.replace(tzinfo=UTC)
 
 
 class FeedView(APIView):
@@ -115,7 +177,28 @@ _ERROR = inline_serializer(
         "timestamp": serializers.DateTimeField(),
     },
 )
-_ERRORS = {401: _ERROR, 404: _ERROR, 405: _ERROR, 500: _ERROR}
+
+
+def _error(text: str) -> OpenApiResponse:
+    return OpenApiResponse(_ERROR, description=text)
+
+
+def _header(name: str, statuses: list[int], text: str) -> OpenApiParameter:
+    return OpenApiParameter(name, str, OpenApiParameter.HEADER, response=statuses, description=text)
+
+
+_TOKEN_PARAMETER = OpenApiParameter(
+    "token", str, description="The API token (or send it as Bearer / X-API-Token)."
+)
+_COMMON_ERRORS = {
+    401: _error("Missing, unknown, inactive or expired API token."),
+    405: _error("Any method but GET/HEAD (answered before authentication)."),
+    500: _error("Unexpected server error (logged; no internals in the body)."),
+}
+_COMMON_HEADERS = [
+    _header("WWW-Authenticate", [401], 'Bearer realm="api"'),
+    _header("Allow", [405], "GET, HEAD"),
+]
 
 
 class TicketFeedView(FeedView):
@@ -123,30 +206,45 @@ class TicketFeedView(FeedView):
         operation_id="feed_tickets_list",
         tags=["feed (document 004)"],
         summary="All tickets the token's user may see, oldest first (by key), paginated.",
+        description=(
+            "`count` is the total of matching tickets, not the page's length. A page past "
+            "the end is 200 with `tickets: []`. Unknown query parameters are ignored."
+        ),
         parameters=[
-            OpenApiParameter("page", int, description="1-based page number (default 1)."),
             OpenApiParameter(
-                "page_size", int, description="Tickets per page (default 100, max 500)."
+                "page",
+                {"type": "integer", "minimum": 1},
+                description="1-based page number (default 1).",
+            ),
+            OpenApiParameter(
+                "page_size",
+                {"type": "integer", "minimum": 1},
+                description="Tickets per page (default 100); values above 500 are capped.",
             ),
             OpenApiParameter(
                 "updated_since",
-                str,
-                description="Only tickets changed at or after this ISO 8601 time.",
+                OpenApiTypes.DATETIME,
+                description=(
+                    "Only tickets changed at or after this ISO 8601 moment (inclusive). A "
+                    "datetime without offset is UTC; a date (2025-08-21) means midnight UTC."
+                ),
             ),
-            OpenApiParameter("token", str, description="The API token (or use a header)."),
+            _TOKEN_PARAMETER,
+            _header("Link", [200], 'RFC 8288 rel="next" / rel="prev" page URLs, when any.'),
+            *_COMMON_HEADERS,
         ],
         responses={
             200: inline_serializer(
                 "FeedTicketList",
                 {
                     "success": serializers.BooleanField(),
-                    "count": serializers.IntegerField(),
+                    "count": serializers.IntegerField(min_value=0),
                     "tickets": _TICKET(many=True),
                     "timestamp": serializers.DateTimeField(),
                 },
             ),
-            400: _ERROR,
-            **_ERRORS,
+            400: _error("page or page_size not a positive integer, or updated_since unreadable."),
+            **_COMMON_ERRORS,
         },
     )
     def get(self, request: Request) -> Response:
@@ -167,7 +265,7 @@ class TicketFeedView(FeedView):
         rows = (
             list(feed_queryset(qs).order_by("id")[offset : offset + size]) if offset < total else []
         )
-        data = FeedTicketSerializer(rows, many=True).data
+        data = tickets_fields(rows)
         body = {"success": True, "count": total, "tickets": data, "timestamp": stamp}
         return Response(body, headers=self._links(request, page, size, total))
 
@@ -193,8 +291,23 @@ class TicketFeedDetailView(FeedView):
     @extend_schema(
         operation_id="feed_tickets_retrieve",
         tags=["feed (document 004)"],
-        summary="One ticket by display number (TKT-000001, DEMO-3), integer key or UUID.",
-        parameters=[OpenApiParameter("token", str, description="The API token (or use a header).")],
+        summary="One ticket by ticket_number (TKT-000001, DEMO-3, SDB-1), key or UUID.",
+        parameters=[
+            OpenApiParameter(
+                "ident",
+                str,
+                OpenApiParameter.PATH,
+                description=(
+                    "The ticket's `ticket_number` (case-insensitive), `<project key>-<number>`, "
+                    "its integer key, or its public UUID. The boards surface's resource names "
+                    "under /api/tickets/ (companies, users, …) are not ticket ids."
+                ),
+                pattern=IDENT_PATTERN,
+            ),
+            _TOKEN_PARAMETER,
+            _header("ETag", [200], 'The ticket\'s version, quoted: "3".'),
+            *_COMMON_HEADERS,
+        ],
         responses={
             200: inline_serializer(
                 "FeedTicketDetail",
@@ -204,14 +317,17 @@ class TicketFeedDetailView(FeedView):
                     "timestamp": serializers.DateTimeField(),
                 },
             ),
-            **_ERRORS,
+            404: _error("No such ticket, or one the token's user may not see."),
+            **_COMMON_ERRORS,
         },
     )
     def get(self, request: Request, ident: str) -> Response:
         ticket = access_ticket(
             actor=request.user, queryset=feed_queryset(Ticket.objects.all()), **_lookup(ident)
         )
-        return envelope.ok({"ticket": FeedTicketSerializer(ticket).data})
+        return envelope.ok(
+            {"ticket": tickets_fields([ticket])[0]}, headers={"ETag": f'"{ticket.version}"'}
+        )
 
 
 def _lookup(ident: str) -> dict[str, str | None]:
