@@ -19,6 +19,13 @@ class ConflictError(exceptions.APIException):
     default_detail = "The object changed since it was read."
     default_code = "conflict"
 
+    def __init__(self, detail: Any = None, code: str | None = None) -> None:
+        super().__init__(detail, code)
+        if isinstance(detail, dict):  # DRF turns every value into a string: keep numbers
+            self.detail = {
+                k: self.detail[k] if isinstance(v, str) else v for k, v in detail.items()
+            }
+
 
 def as_drf_exception(exc: TesseraError) -> exceptions.APIException:
     if exc.status == 404:

@@ -385,12 +385,24 @@ def ticket_move_to_column(
 
 @transaction.atomic
 def ticket_assign(
-    *, actor, ticket: Ticket, assignees: Iterable, check_permission: bool = True
+    *,
+    actor,
+    ticket: Ticket,
+    assignees: Iterable,
+    check_permission: bool = True,
+    expected_version: int | None = None,
 ) -> Ticket:
-    """Replace the ticket's assignees; each must be a project member."""
+    """Replace the ticket's assignees; each must be a project member.
+
+    ``expected_version`` gives optimistic concurrency: a stale write raises ``Conflict``.
+    """
     if check_permission:
         permissions.require_perm(actor, "assign_ticket", ticket.project_id)
     locked = _lock(ticket)
+    if expected_version is not None and locked.version != expected_version:
+        raise Conflict(
+            "The ticket changed since you read it", extra={"current_version": locked.version}
+        )
     users = _check_assignees(locked.project, assignees)
     current = list(
         TicketAssignment.objects.filter(ticket=locked).select_related("user").order_by("id")

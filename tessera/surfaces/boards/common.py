@@ -94,6 +94,23 @@ def path_id(raw) -> int:
     return value
 
 
+def if_match_version(request: Request) -> int | None:
+    """The ticket version an optional ``If-Match`` header carries (``"3"``, ``W/"3"`` or
+    ``3``); ``*`` or no header means no check. Anything else is a 400."""
+    raw = (request.headers.get("If-Match") or "").strip()
+    if not raw or raw == "*":
+        return None
+    value = raw.removeprefix("W/").strip().strip('"')
+    if not value.isascii() or not value.isdigit() or len(value) > 18:
+        raise ValidationError({"If-Match": ['Send the ticket\'s version, e.g. "3".']})
+    return int(value)
+
+
+def with_etag(response: Response, version: int) -> Response:
+    response["ETag"] = f'"{version}"'
+    return response
+
+
 def query_ints(request: Request, name: str) -> list[int]:
     return [to_int(v, name, minimum=1) for v in request.query_params.getlist(name) if v != ""]
 

@@ -141,7 +141,7 @@ ETAG_HEADER = OpenApiParameter(
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
     description='The ticket\'s version, quoted (`"3"`); send it back as If-Match',
-    response=[200],
+    response=[200, 201],
 )
 
 

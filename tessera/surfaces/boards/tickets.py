@@ -34,6 +34,7 @@ from .common import (
     core_call,
     date_out,
     due_in,
+    if_match_version,
     ordering,
     paginate,
     project_param,
@@ -41,6 +42,7 @@ from .common import (
     query_ints,
     to_int,
     user_brief,
+    with_etag,
 )
 
 TYPES = ["task", "bug", "story", "epic"]
@@ -87,9 +89,10 @@ def board_tickets(actor):
     return tickets_visible_to(actor, template=TEMPLATE)
 
 
-def reload_card(actor, ticket_id: int) -> dict:
+def card_response(actor, ticket_id: int, status_code: int = 200) -> Response:
+    """The ticket's body with its version as ETag (send it back as If-Match)."""
     ticket = with_card_fields(Ticket.objects.filter(pk=ticket_id), actor=actor).get()
-    return ticket_out(ticket)
+    return with_etag(Response(ticket_out(ticket), status=status_code), ticket.version)
 
 
 class TicketInput(serializers.Serializer):
@@ -222,7 +225,13 @@ class TicketViewSet(BoardsView, viewsets.ViewSet):
         qs = qs.order_by(*ordering(request, TICKET_ORDERING, ["-created_at", "-id"]))
         return paginate(self, request, with_card_fields(qs, actor=actor), tickets_out)
 
-    @doc.doc(summary="Create a ticket", request=TicketInput, ok=doc.Ticket, status=201)
+    @doc.doc(
+        summary="Create a ticket",
+        request=TicketInput,
+        ok=doc.Ticket,
+        status=201,
+        params=[doc.ETAG_HEADER],
+    )
     def create(self, request):
         actor = request.user
         data = TicketInput(data=request.data)
@@ -256,7 +265,7 @@ class TicketViewSet(BoardsView, viewsets.ViewSet):
                 return ticket
 
         ticket = core_call(create)
-        return Response(reload_card(actor, ticket.pk), status=status.HTTP_201_CREATED)
+        return card_response(actor, ticket.pk, status.HTTP_201_CREATED)
 
     def _get(self, request, pk) -> Ticket:
         return core_call(access_ticket, actor=request.user, ticket_id=pk, template=TEMPLATE)
@@ -270,7 +279,7 @@ class TicketViewSet(BoardsView, viewsets.ViewSet):
     )
     def retrieve(self, request, pk=None):
         ticket = self._get(request, pk)
-        return Response(reload_card(request.user, ticket.pk))
+        return card_response(request.user, ticket.pk)
 
     @doc.doc(
         summary="Change a ticket (only the fields sent)",
@@ -298,11 +307,21 @@ class TicketViewSet(BoardsView, viewsets.ViewSet):
         edits = set(v) - {"assignee_ids"}
         if edits and not policy.can_modify(actor, ticket):
             raise PermissionDenied()
+        expected = if_match_version(request)
 
         def update() -> None:
             with transaction.atomic():
-                if changes:
-                    services.ticket_update(actor=actor, ticket=ticket, changes=changes)
+                version = expected
+                if changes or (version is not None and (edits or assignees is None)):
+                    # First write of the PATCH checks If-Match (under the row lock).
+                    services.ticket_update(
+                        actor=actor,
+                        ticket=ticket,
+                        changes=changes,
+                        expected_version=version,
+                        check_permission=bool(edits),
+                    )
+                    version = None
                 if column is not None:
                     services.ticket_move_to_column(actor=actor, ticket=ticket, column=column)
                 elif "status" in v:
@@ -310,10 +329,12 @@ class TicketViewSet(BoardsView, viewsets.ViewSet):
                 if "tag_names" in v:
                     services.ticket_set_tags(actor=actor, ticket=ticket, names=v["tag_names"])
                 if assignees is not None:
-                    services.ticket_assign(actor=actor, ticket=ticket, assignees=assignees)
+                    services.ticket_assign(
+                        actor=actor, ticket=ticket, assignees=assignees, expected_version=version
+                    )
 
         core_call(update)
-        return Response(reload_card(actor, ticket.pk))
+        return card_response(actor, ticket.pk)
 
     @doc.doc(
         summary="Change a ticket (as PATCH)",
