@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-LABEL_W = 150
-BAR_AREA = 260
+LABEL_W = 120
+BAR_AREA = 190
 ROW_H = 26
 
 
@@ -23,7 +23,8 @@ def bar_chart(bars: Sequence, *, title: str, max_value: int | None = None) -> di
         y = i * ROW_H + 4
         rows.append(
             {
-                "label": b.label[:22],
+                "label": b.label if len(b.label) <= 17 else b.label[:16] + "…",
+                "full": b.label,
                 "value": b.value,
                 "color": b.color,
                 "y": y,
@@ -35,7 +36,7 @@ def bar_chart(bars: Sequence, *, title: str, max_value: int | None = None) -> di
     return {
         "title": title,
         "rows": rows,
-        "width": LABEL_W + BAR_AREA + 50,
+        "width": LABEL_W + BAR_AREA + 44,
         "height": max(len(rows), 1) * ROW_H + 8,
         "label_w": LABEL_W,
         "label_x": LABEL_W - 6,
@@ -45,7 +46,7 @@ def bar_chart(bars: Sequence, *, title: str, max_value: int | None = None) -> di
 
 def day_chart(days: Sequence[tuple[date, int, int]], *, title: str) -> dict:
     """Two bars per day: created (blue) and resolved (green)."""
-    height, bottom, slot = 170, 140, 34
+    height, bottom, slot = 170, 140, 22
     top = max((max(c, r) for _d, c, r in days), default=0) or 1
     cols = []
     for i, (d, created, resolved) in enumerate(days):
@@ -60,12 +61,12 @@ def day_chart(days: Sequence[tuple[date, int, int]], *, title: str) -> dict:
                 "created": created,
                 "resolved": resolved,
                 "x": x,
-                "xr": x + 13,
+                "xr": x + 10,
                 "yc": bottom - hc,
                 "hc": hc,
                 "yr": bottom - hr,
                 "hr": hr,
-                "label_x": x + 12,
+                "label_x": x + 9,
             }
         )
     return {

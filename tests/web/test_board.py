@@ -114,3 +114,30 @@ def test_board_query_count_is_constant(desk, make_ticket, browser_client):
         return len(ctx.captured_queries)
 
     assert count(2) == count(15)
+
+
+def test_move_form_works_without_javascript(desk, make_ticket, browser_client):
+    """The card's "Move to" form (the keyboard alternative) posts ``html=1`` and gets the
+    board back with the outcome as a message; a refusal changes nothing."""
+    p = desk["project"]
+    t = make_ticket(p, desk["customer"], "Keyboard mover")
+    c = browser_client(desk["agent"])
+    page = c.get(f"/projects/{p.pk}/board/").content.decode()
+    assert f'<label class="sr-only" for="mv-{t.pk}">Move {t.display_number} to</label>' in page
+    assert re.search(
+        rf'<button type="submit" class="small move-button">Move<span class="sr-only"> {t.display_number}</span>',
+        page,
+    )
+    url = f"/projects/{p.pk}/board/move/"
+    r = c.post(url, {"ticket": t.pk, "column": col(p, "resolved").pk, "html": "1"}, follow=True)
+    assert r.status_code == 200 and "Move refused: Cannot move from todo to resolved" in (
+        r.content.decode()
+    )
+    assert 'class="errors" role="alert"' in r.content.decode()
+    t.refresh_from_db()
+    assert t.state.key == "todo"
+    r = c.post(url, {"ticket": t.pk, "column": col(p, "in_progress").pk, "html": "1"})
+    assert r.status_code == 302 and r["Location"] == f"/projects/{p.pk}/board/"
+    page = c.get(r["Location"]).content.decode()
+    assert f"Moved {t.display_number} to In progress." in page
+    assert card_order(page, col(p, "in_progress")) == [t.pk]

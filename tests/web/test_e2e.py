@@ -52,9 +52,11 @@ def open_page(browser, live_server):
     """``open_page(user, width=1280)`` → a signed-in page (signs in through the form)."""
     contexts = []
 
-    def make(username: str, *, password: str = "pw-Secret-123", width: int = 1280):
+    def make(
+        username: str, *, password: str = "pw-Secret-123", width: int = 1280, height: int = 900
+    ):
         ctx = browser.new_context(
-            viewport={"width": width, "height": 900}, base_url=live_server.url
+            viewport={"width": width, "height": height}, base_url=live_server.url
         )
         contexts.append(ctx)
         page = ctx.new_page()
@@ -323,3 +325,146 @@ def test_phone_width_workspace_and_board(desk, make_ticket, open_page):
     shot(page, "phone-workspace")
     page.goto(f"/projects/{desk['project'].pk}/board/")
     shot(page, "phone-board")
+
+
+# --- accessibility: labels, visible focus, keyboard board moves, phone width ---------------
+
+A11Y_SCRIPT = """() => {
+  const named = el => {
+    if (el.getAttribute('aria-label') || el.getAttribute('aria-labelledby') || el.title) return true;
+    if (el.tagName === 'BUTTON') return el.textContent.trim().length > 0;
+    return el.labels && el.labels.length > 0 && Array.from(el.labels).some(l => l.textContent.trim());
+  };
+  const controls = Array.from(document.querySelectorAll('input, select, textarea, button'))
+    .filter(el => el.type !== 'hidden');
+  return {
+    unlabelled: controls.filter(el => !named(el)).map(el => el.outerHTML.slice(0, 120)),
+    width: document.documentElement.scrollWidth,
+  };
+}"""
+
+
+def check_page(page, name: str) -> None:
+    """Every control has an accessible name, the page fits 375 px, focus is visible."""
+    page.wait_for_load_state("networkidle")
+    found = page.evaluate(A11Y_SCRIPT)
+    assert found["unlabelled"] == [], (name, found["unlabelled"])
+    assert found["width"] <= 376, (name, found["width"])
+    if page.evaluate("document.activeElement === document.body"):  # no autofocus field
+        page.keyboard.press("Tab")
+        skip = page.evaluate("document.activeElement.className")
+        assert skip == "skip", (name, skip)
+    for _ in range(3):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement === document.body"):
+            break  # past the last control (a short page)
+        outline = page.evaluate(
+            "(() => { const s = getComputedStyle(document.activeElement);"
+            " return [s.outlineStyle, parseFloat(s.outlineWidth)]; })()"
+        )
+        assert outline[0] != "none" and outline[1] >= 2, (name, outline)
+    page.evaluate("document.activeElement.blur(); window.scrollTo(0, 0)")
+    shot(page, f"phone-{name}")
+
+
+def test_every_page_at_phone_width(desk, shop, boards, make_ticket, open_page):
+    t = make_ticket(desk["project"], desk["customer"], "Phone width ticket")
+    make_ticket(desk["project"], desk["customer"], "A second ticket with a rather long title")
+    wss_ticket = shop["ticket"]
+    pages = {
+        "agent": [
+            ("workspace", "/tickets/"),
+            ("ticket", f"/tickets/{t.pk}/"),
+            ("ticket-new", "/tickets/new/"),
+            ("projects", "/projects/"),
+            ("board", f"/projects/{desk['project'].pk}/board/"),
+            ("dashboards", "/dashboards/"),
+            ("password", "/password/"),
+        ],
+        "carol": [
+            ("portal", "/portal/"),
+            ("portal-new", "/portal/new/"),
+            ("portal-ticket", f"/portal/tickets/{t.pk}/"),
+        ],
+        "boss": [
+            ("shop-floor", "/shopfloor/"),
+            ("shop-intake", "/shopfloor/intake/"),
+            ("shop-review", "/shopfloor/review/"),
+            ("shop-ticket", f"/tickets/{wss_ticket.pk}/"),
+        ],
+        "bmanager": [("boards-dashboards", f"/dashboards/?project={boards['project'].pk}")],
+    }
+    for username, urls in pages.items():
+        page = open_page(username, width=375, height=800)
+        for name, url in urls:
+            page.goto(url)
+            check_page(page, name)
+        page.context.close()
+
+
+def test_login_page_at_phone_width(desk, browser, live_server):
+    ctx = browser.new_context(viewport={"width": 375, "height": 800}, base_url=live_server.url)
+    page = ctx.new_page()
+    page.goto("/login/")
+    check_page(page, "login")
+    ctx.close()
+
+
+def test_board_keyboard_alternative(desk, make_ticket, open_page):
+    from tessera.core.projects.models import BoardColumn
+
+    p = desk["project"]
+    a = make_ticket(p, desk["customer"], "First card")
+    b = make_ticket(p, desk["customer"], "Second card")
+    doing = BoardColumn.objects.get(project=p, state__key="in_progress")
+    resolved = BoardColumn.objects.get(project=p, state__key="resolved")
+    page = open_page("agent")
+    page.goto(f"/projects/{p.pk}/board/")
+    page.wait_for_function("document.getElementById('board').dataset.ready")
+    todo_cards = "ol.cards[data-column] >> nth=0 >> li.kcard"
+    assert [c.get_attribute("data-ticket") for c in page.locator(todo_cards).all()] == [
+        str(a.pk),
+        str(b.pk),
+    ]
+    # reorder within the column by keyboard: focus B's menu, choose "Up one place", Move
+    menu = page.get_by_label(f"Move {b.display_number} to")
+    menu.focus()
+    menu.select_option("up")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent").startswith("Move")
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.getElementById('board-message').textContent.includes('Moved')")
+    page.reload()
+    page.wait_for_function("document.getElementById('board').dataset.ready")
+    assert [c.get_attribute("data-ticket") for c in page.locator(todo_cards).all()] == [
+        str(b.pk),
+        str(a.pk),
+    ]
+    # to another column by keyboard
+    menu = page.get_by_label(f"Move {a.display_number} to")
+    menu.focus()
+    menu.select_option(str(doing.pk))
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "document.getElementById('board-message').textContent.includes('In progress')"
+    )
+    assert _column_of(page, a.pk) == str(doing.pk)
+    # focus stays on the moved card's menu
+    assert page.evaluate("document.activeElement.id") == f"mv-{a.pk}"
+    # a refused keyboard move is announced and the card goes back
+    menu = page.get_by_label(f"Move {b.display_number} to")
+    menu.focus()
+    menu.select_option(str(resolved.pk))
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "document.getElementById('board-message').textContent.includes('refused')"
+    )
+    assert page.locator("#board-message").get_attribute("role") == "alert"
+    todo = BoardColumn.objects.get(project=p, state__key="todo")
+    assert _column_of(page, b.pk) == str(todo.pk)
+    page.reload()
+    page.wait_for_function("document.getElementById('board').dataset.ready")
+    assert _column_of(page, a.pk) == str(doing.pk) and _column_of(page, b.pk) == str(todo.pk)
+    shot(page, "kanban-board-keyboard")

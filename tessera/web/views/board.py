@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from tessera.core.common.errors import TesseraError, ValidationFailed
@@ -35,11 +36,13 @@ def board(request: HttpRequest, project_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def move(request: HttpRequest, project_id: int) -> JsonResponse:
+def move(request: HttpRequest, project_id: int) -> HttpResponse:
     """Move a card: ``ticket``, ``column`` and its new neighbours ``before``/``after``.
 
     Answers JSON for the board's script: ``{"ok": true, "counts": {...}}`` or
     ``{"ok": false, "error": "..."}`` with the core error's status; a refusal changes nothing.
+    The card's "Move to" form posts ``html=1`` when JavaScript is off: then the answer is a
+    redirect to the board with the outcome as a message.
     """
     try:
         project = access_project(actor=request.user, project_id=project_id)
@@ -57,9 +60,15 @@ def move(request: HttpRequest, project_id: int) -> JsonResponse:
         )
         services.ticket_move_to_column(actor=request.user, ticket=ticket, column=column, rank=rank)
     except TesseraError as exc:
+        if request.POST.get("html"):
+            messages.error(request, "Move refused: " + " ".join(error_messages(exc)))
+            return redirect("web:board", project_id=project_id)
         return JsonResponse(
             {"ok": False, "error": " ".join(error_messages(exc))}, status=exc.status
         )
+    if request.POST.get("html"):  # the card's "Move to" form without JavaScript
+        messages.success(request, f"Moved {ticket.display_number} to {ticket.state.name}.")
+        return redirect("web:board", project_id=project.pk)
     counts = selectors.column_counts(actor=request.user, project=project)
     return JsonResponse(
         {

@@ -69,7 +69,7 @@
       window.Sortable.create(list, {
         group: "board",
         animation: 120,
-        filter: "select, a",
+        filter: "select, a, button",
         preventOnFilter: false,
         onEnd: function (evt) {
           if (evt.from === evt.to && evt.oldIndex === evt.newIndex) return;
@@ -82,17 +82,34 @@
         },
       });
     });
-    board.addEventListener("change", function (evt) {
-      var sel = evt.target;
-      if (!sel.classList.contains("move-select") || !sel.value) return;
-      var card = sel.closest(".kcard");
+    // Keyboard alternative: each card's "Move to" form (a column, or up/down in its column).
+    board.querySelectorAll("select.move-select").forEach(function (sel) {
+      if (sel.querySelector('option[value="up"]')) return;
+      var up = new Option("Up one place", "up"), down = new Option("Down one place", "down");
+      sel.insertBefore(down, sel.options[1] || null);
+      sel.insertBefore(up, down);
+    });
+    board.addEventListener("submit", function (evt) {
+      var form = evt.target;
+      if (!form.classList.contains("move-form")) return;
+      evt.preventDefault();
+      var sel = form.querySelector("select.move-select");
+      var card = form.closest(".kcard");
       var from = card.parentElement, next = card.nextElementSibling;
-      var target = board.querySelector('ol.cards[data-column="' + sel.value + '"]');
+      var value = sel.value, target = from;
+      if (!value) { say("Choose where to move the card first.", false); sel.focus(); return; }
+      if (value === "up" || value === "down") {
+        var sib = value === "up" ? card.previousElementSibling : card.nextElementSibling;
+        if (!sib) { say("The card is already at the " + (value === "up" ? "top" : "bottom") + " of its column.", false); return; }
+        from.insertBefore(card, value === "up" ? sib : sib.nextElementSibling);
+      } else {
+        target = board.querySelector('ol.cards[data-column="' + value + '"]');
+        if (!target) return;
+        target.appendChild(card);
+      }
       sel.value = "";
-      if (!target) return;
-      target.appendChild(card);
-      card.focus();
-      sendMove(board, card, target, function () { from.insertBefore(card, next); card.focus(); });
+      sel.focus();
+      sendMove(board, card, target, function () { from.insertBefore(card, next); sel.focus(); });
     });
   }
 
