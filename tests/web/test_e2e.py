@@ -337,9 +337,17 @@ A11Y_SCRIPT = """() => {
   };
   const controls = Array.from(document.querySelectorAll('input, select, textarea, button'))
     .filter(el => el.type !== 'hidden');
+  const ids = Array.from(document.querySelectorAll('[id]')).map(el => el.id);
+  const refs = Array.from(document.querySelectorAll('[aria-labelledby], [aria-describedby]'))
+    .flatMap(el => ((el.getAttribute('aria-labelledby') || '') + ' ' +
+                    (el.getAttribute('aria-describedby') || '')).split(/\\s+/).filter(Boolean));
   return {
     unlabelled: controls.filter(el => !named(el)).map(el => el.outerHTML.slice(0, 120)),
     width: document.documentElement.scrollWidth,
+    duplicate_ids: ids.filter((id, i) => ids.indexOf(id) !== i),
+    dangling_refs: refs.filter(id => !document.getElementById(id)),
+    images_without_alt: Array.from(document.querySelectorAll('img:not([alt])')).length,
+    h1: document.querySelectorAll('h1').length,
   };
 }"""
 
@@ -350,6 +358,8 @@ def check_page(page, name: str) -> None:
     found = page.evaluate(A11Y_SCRIPT)
     assert found["unlabelled"] == [], (name, found["unlabelled"])
     assert found["width"] <= 376, (name, found["width"])
+    assert found["duplicate_ids"] == [] and found["dangling_refs"] == [], (name, found)
+    assert found["images_without_alt"] == 0 and found["h1"] == 1, (name, found)
     if page.evaluate("document.activeElement === document.body"):  # no autofocus field
         page.keyboard.press("Tab")
         skip = page.evaluate("document.activeElement.className")

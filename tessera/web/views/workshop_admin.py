@@ -116,6 +116,11 @@ def _render_intake(request, form: IntakeForm, *, error: TesseraError | None = No
     fields = dict(error.fields) if error is not None else {}
     general = [] if error is None or fields else error_messages(error)
     unknown_serial = any("Unknown serial" in str(m) for m in fields.get("serial_number", []))
+    if unknown_serial:  # the core words it for API clients; say it in the form's terms
+        fields["serial_number"] = [
+            "Unknown serial number. To create the inventory item, tick “Create the inventory "
+            "item for this serial number” and give a reason."
+        ]
     return render(
         request,
         "web/shop_intake.html",
