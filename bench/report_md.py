@@ -1,0 +1,48 @@
+"""Render a ``bench/results/*.json`` file as the Markdown tables of docs/performance.md.
+
+.venv/bin/python bench/report_md.py bench/results/<stamp>-<N>.json
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+
+def _num(v, digits: int = 1) -> str:
+    if v is None:
+        return "–"
+    if isinstance(v, float):
+        return f"{v:,.{digits}f}"
+    return f"{v:,}"
+
+
+def render(report: dict) -> str:
+    rows = {r["key"]: r for r in report["rows"]}
+    floor = (rows.get("floor/raw-sql-20") or {}).get("rps")
+    out = [
+        f"{report.get('tessera_tickets_in_db', report['tickets']):,} tickets, "
+        f"{report['connections']} connections, {report['duration_s']} s per scenario, "
+        f"{report.get('server', 'gunicorn -w 2')}; worker RSS MB {report['memory_rss_mb']}; "
+        f"load at the end: {report.get('loadavg_at_end', '?')}",
+        "",
+        "| target / scenario | req/s | p50 ms | p99 ms | SQL/req | × raw-SQL floor | × peer | "
+        "load before |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for key, r in rows.items():
+        if "skipped" in r:
+            out.append(f"| {key} | skipped: {r['skipped'][:70]} | | | | | | |")
+            continue
+        vs_floor = round(r["rps"] / floor, 2) if floor and r.get("rps") else None
+        out.append(
+            f"| {key} | {_num(r.get('rps'))} | {_num(r.get('p50_ms'))} | {_num(r.get('p99_ms'))} "
+            f"| {_num(r.get('queries'))} | {_num(vs_floor, 2)} "
+            f"| {_num(r.get('ratio_vs_peer'))} | {_num(r.get('load1_before'), 2)} |"
+        )
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    print(render(json.loads(Path(sys.argv[1]).read_text())))
