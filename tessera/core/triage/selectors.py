@@ -50,9 +50,21 @@ def _support_project_ids(actor) -> list[int]:
     return cached
 
 
+def _view_all_ids(actor) -> list[int] | None:
+    """Support projects where the actor views all tickets (None: every project), read once
+    per request (the view's guard and the list's filter ask the same question)."""
+    access = permissions.memberships(actor)  # per-request cache, replaced when forgotten
+    cached = getattr(actor, "_tessera_support_view_all", None)
+    if cached is None or cached[0] is not access:
+        ids = permissions.projects_with_perm(actor, "view_all_tickets", template=TEMPLATE)
+        cached = (access, ids)
+        actor._tessera_support_view_all = cached
+    return cached[1]
+
+
 def can_view_all(actor) -> bool:
     """Moderators and admins: ``view_all_tickets`` in some support project."""
-    ids = permissions.projects_with_perm(actor, "view_all_tickets", template=TEMPLATE)
+    ids = _view_all_ids(actor)
     return ids is None or bool(ids)
 
 
@@ -68,7 +80,7 @@ def can_delete_any(actor) -> bool:
 
 def _with_relations(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
     """Everything a page of tickets shows, in a fixed number of queries."""
-    return qs.select_related("project", "state", "created_by", "triage").prefetch_related(
+    return qs.select_related("state", "created_by", "triage").prefetch_related(
         Prefetch(
             "assignments",
             queryset=TicketAssignment.objects.select_related("user").order_by("assigned_at", "id"),
@@ -86,13 +98,14 @@ def support_tickets(
 ) -> QuerySet[Ticket]:
     """``scope='own'``: tickets the actor created; ``scope='all'``: every ticket of the
     support projects where the actor views all tickets. Newest first."""
-    qs = Ticket.objects.filter(project__template=TEMPLATE)
     if scope == "own":
-        qs = qs.filter(created_by_id=actor.pk)
+        qs = Ticket.objects.filter(project__template=TEMPLATE, created_by_id=actor.pk)
     else:
-        ids = permissions.projects_with_perm(actor, "view_all_tickets", template=TEMPLATE)
-        if ids is not None:
-            qs = qs.filter(project_id__in=ids)
+        ids = _view_all_ids(actor)
+        if ids is None:
+            qs = Ticket.objects.filter(project__template=TEMPLATE)
+        else:  # already support projects: no join on the project table
+            qs = Ticket.objects.filter(project_id__in=ids)
     if status:
         qs = qs.filter(state__key=status)
     if priority:
@@ -112,9 +125,11 @@ def support_ticket_get(*, actor, ticket_id: str) -> Ticket:
         public_id = uuid.UUID(str(ticket_id))
     except (TypeError, ValueError):
         raise NotFound("Ticket not found")
-    ticket = _with_relations(
-        Ticket.objects.filter(project__template=TEMPLATE, public_id=public_id)
-    ).first()
+    ticket = (
+        _with_relations(Ticket.objects.filter(project__template=TEMPLATE, public_id=public_id))
+        .select_related("project")
+        .first()
+    )
     if ticket is None:
         raise NotFound("Ticket not found")
     if not policy.can_view(actor, ticket):
