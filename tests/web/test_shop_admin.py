@@ -244,3 +244,18 @@ def test_review_page_query_count_is_constant(shop, browser_client):
         return len(ctx.captured_queries)
 
     assert count(2) == count(10)
+
+
+@pytest.mark.parametrize("value", ["²", "١٢", "9" * 40, "-", "", "1e3", "\x00", " 5 ", "0x10"])
+def test_hostile_numbers_never_500(shop, intake, browser_client, value):
+    c = browser_client(shop["admin"])
+    body = intake_post(
+        confirm_create="on", create_reason="r", **{"part-1-minutes": value, "part_rows": value}
+    )
+    assert c.post("/shopfloor/intake/", body).status_code in (200, 302, 400)
+    assert c.post(f"/shopfloor/review/{intake.pk}/approve/", {"xp_amount": value}).status_code in (
+        302,
+        400,
+    )
+    r = c.post(f"/shopfloor/review/{intake.pk}/assign/", {"technician": value})
+    assert r.status_code in (302, 400)

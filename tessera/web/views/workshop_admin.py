@@ -5,6 +5,7 @@ approval before assignment) is the core's, and its errors show beside the fields
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from django.contrib import messages
@@ -21,6 +22,7 @@ from tessera.core.workshop.models import FlagColor
 
 from .common import error_messages, page_errors
 
+WHOLE = re.compile(r"-?[0-9]{1,12}")  # ASCII digits only ("²".isdigit() is True)
 PART_ROWS = 3
 MAX_ROWS = wss.MAX_PARTS
 REVIEW_STATES = ("NEW", "ASSIGNED")
@@ -57,7 +59,7 @@ class IntakeForm:
     @classmethod
     def from_post(cls, data) -> IntakeForm:
         try:
-            count = int(data.get("part_rows", PART_ROWS))
+            count = int(str(data.get("part_rows", PART_ROWS))[:4])
         except (TypeError, ValueError):
             count = PART_ROWS
         count = max(1, min(count, MAX_ROWS))
@@ -92,7 +94,7 @@ class IntakeForm:
             numbers = []
             for label, raw in (("planned minutes", row.minutes), ("XP", row.xp)):
                 raw = raw.strip() or "0"
-                if not raw.lstrip("-").isdigit():
+                if not WHOLE.fullmatch(raw):
                     raise ValidationFailed(
                         "Part numbers",
                         fields={
@@ -234,7 +236,7 @@ def _optional_int(raw: str, field_name: str) -> int | None:
     raw = (raw or "").strip()
     if not raw:
         return None
-    if not raw.lstrip("-").isdigit() or len(raw) > 12:
+    if not WHOLE.fullmatch(raw):
         raise ValidationFailed("Number", fields={field_name: ["Enter a whole number."]})
     return int(raw)
 
@@ -262,7 +264,7 @@ def review_approve(request: HttpRequest, ticket_id: int) -> HttpResponse:
 def review_assign(request: HttpRequest, ticket_id: int) -> HttpResponse:
     def call(ticket):
         raw = request.POST.get("technician", "")
-        technician = ws.user_by_id(int(raw)) if raw.isdigit() and len(raw) < 19 else None
+        technician = ws.user_by_id(int(raw)) if re.fullmatch(r"[0-9]{1,18}", raw) else None
         wss.workshop_ticket_assign(actor=request.user, ticket=ticket, technician=technician)
 
     return _review_action(request, ticket_id, call)
