@@ -133,9 +133,12 @@ def test_boards_dashboards_need_view_reports(boards, browser_client, api):
     )
     url = f"/api/tickets/dashboard/company-health/?project={p.pk}"
     assert api(boards["user"]).get(url).status_code == 403
-    # without a project the page offers the per-project dashboards as links
+    # without a project the page offers the per-project dashboards as links, to those who
+    # may open them
     page = browser_client(boards["manager"]).get("/dashboards/").content.decode()
     assert f'href="?project={p.pk}"' in page and 'data-chart="company-health"' not in page
+    page = browser_client(boards["user"]).get("/dashboards/").content.decode()
+    assert f'href="?project={p.pk}"' not in page
 
 
 def test_servicedesk_statistics_show_the_api_numbers(servicedesk, browser_client, api):

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from tessera.core.projects import permissions
 from tessera.core.projects.selectors import projects_visible_to
 
 from .. import charts
@@ -26,6 +27,12 @@ def panel(bars: Sequence[dd.Bar], *, chart_id: str, title: str, head: str, unit:
         "bars": list(bars),
         "chart": charts.bar_chart(bars, title=title, **kw),
     }
+
+
+def _reporting_boards(actor, projects: list) -> list:
+    """Boards projects whose dashboards the actor may open (``view_reports``)."""
+    ids = permissions.projects_with_perm(actor, "view_reports", template="boards")
+    return [p for p in projects if p.template == "boards" and (ids is None or p.pk in ids)]
 
 
 @login_required
@@ -51,7 +58,7 @@ def dashboards(request: HttpRequest) -> HttpResponse:
             unit="Tickets",
         ),
         "per_day_chart": charts.day_chart(ov.per_day, title="Created vs resolved per day"),
-        "boards_projects": [p for p in projects if p.template == "boards"],
+        "boards_projects": _reporting_boards(actor, projects),
     }
 
     stats = dd.servicedesk_statistics(actor=actor, project=project)
