@@ -259,3 +259,23 @@ def test_hostile_numbers_never_500(shop, intake, browser_client, value):
     )
     r = c.post(f"/shopfloor/review/{intake.pk}/assign/", {"technician": value})
     assert r.status_code in (302, 400)
+
+
+def test_generic_new_ticket_page_sends_workshop_tickets_to_intake(
+    shop, browser_client, make_project
+):
+    c = browser_client(shop["admin"])
+    page = c.get("/tickets/new/").content.decode()
+    assert f'<option value="{shop["project"].pk}"' not in page
+    assert 'href="/shopfloor/intake/"' in page
+    before = counts()
+    r = c.post("/tickets/new/", {"project": shop["project"].pk, "title": "No parts, no item"})
+    assert r.status_code == 400 and counts() == before
+    # with another project to file in, the refusal names the field
+    from tessera.core.projects.services import membership_set
+
+    other = make_project("support", "HELP")
+    membership_set(actor=None, project=other, user=shop["admin"], role="moderator")
+    r = c.post("/tickets/new/", {"project": shop["project"].pk, "title": "No parts, no item"})
+    assert r.status_code == 400 and "Choose a project." in r.content.decode()
+    assert counts() == before

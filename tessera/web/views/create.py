@@ -21,8 +21,10 @@ from .common import error_messages
 
 
 def _projects(actor) -> list[Project]:
+    """Projects the actor may file a plain ticket in. Workshop tickets need an inventory
+    item and parts (``workshop_ticket_create``): they are filed on the intake page."""
     ids = permissions.projects_with_perm(actor, "add_ticket")
-    qs = projects_visible_to(actor).order_by("key")
+    qs = projects_visible_to(actor).exclude(template="workshop").order_by("key")
     if ids is not None:
         qs = qs.filter(pk__in=ids)
     return list(qs)
@@ -94,6 +96,8 @@ def ticket_new(request: HttpRequest, *, portal: bool = False) -> HttpResponse:
         "errors": errors,
         "form": request.POST,
         "portal": portal,
+        "workshop_intake": not portal
+        and permissions.projects_with_perm(request.user, "add_ticket", template="workshop") != [],
     }
     if request.htmx and request.htmx.target == "priority-field":
         return render(request, "web/partials/priority_field.html", context)
