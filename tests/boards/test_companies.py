@@ -226,3 +226,12 @@ def test_company_tickets(board, client_for, make_ticket):
     make_ticket(title="unrelated")
     r = client_for("user").get(f"/api/tickets/companies/{board.company.pk}/tickets/")
     assert r.status_code == 200 and [x["id"] for x in r.json()["results"]] == [t.pk]
+
+
+def test_a_company_created_without_project_ids_joins_the_creators_project(board, client_for):
+    c = client_for("superadmin")
+    r = c.post("/api/tickets/companies/", {"name": "Orphan"}, format="json")
+    assert r.status_code == 201, r.content
+    assert r.json()["project_ids"] == [board.project.pk]
+    assert "Orphan" in [x["name"] for x in c.get("/api/tickets/companies/").json()["results"]]
+    assert client_for("admin").post("/api/tickets/companies/", {"name": "No"}).status_code == 403

@@ -29,6 +29,21 @@ schema = load_schema(rf"^/api/tickets/({RESOURCES})/")
 ROLES = ["superadmin", "admin", "user", "manager"]
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Requests go through the WSGI handler, whose request_finished signal closes a
+    connection that is inside the test's transaction (on PostgreSQL); Django's own test
+    client detaches it the same way."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def bearers(board, make_ticket) -> dict[str, dict[str, str]]:  # noqa: F811
     """Data where ids 1, 2, … exist, and a JWT for each role of the document."""
