@@ -337,3 +337,11 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
         "SupportRoleEnum": "tessera.surfaces.support.schema.ROLES",
     }
 )
+
+# Servicedesk (document 002): OpenAPI enum names for the ticket's status and priority.
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
+    {
+        "ServicedeskStatusEnum": "tessera.core.servicedesk.selectors.STATUSES",
+        "ServicedeskPriorityEnum": "tessera.surfaces.servicedesk.serializers.PRIORITY_CHOICES",
+    }
+)

@@ -205,7 +205,7 @@ def test_every_endpoint_requires_authentication(demo, method, path):
 
 def test_list_tickets_and_document_examples(agent, ids):
     body = _page(agent.get(f"{BASE}/tickets/"))
-    assert body["count"] == 6
+    assert body["count"] >= 6  # the demo's service-desk story (plus any extra demo tickets)
     row = body["results"][0]
     assert TICKET_MODEL_FIELDS <= set(row)
     assert all(r["ticket_number"].startswith("TKT-") for r in body["results"])
@@ -237,6 +237,7 @@ def test_priority_filter_accepts_every_documented_priority(agent, priority):
 
 def test_remaining_documented_filters(agent, ids):
     everything = _page(agent.get(f"{BASE}/tickets/?page_size=100"))["results"]
+    total = len(everything)
     # category
     rows = _page(agent.get(f"{BASE}/tickets/?category=technical"))["results"]
     assert len(rows) == sum(r["category"] == "technical" for r in everything) > 0
@@ -255,9 +256,9 @@ def test_remaining_documented_filters(agent, ids):
     # created_after / created_before (YYYY-MM-DD)
     today = clock.now().date()
     tomorrow, yesterday = today + timedelta(days=1), today - timedelta(days=1)
-    assert _page(agent.get(f"{BASE}/tickets/?created_after={today}"))["count"] == 6
+    assert _page(agent.get(f"{BASE}/tickets/?created_after={today}"))["count"] == total
     assert _page(agent.get(f"{BASE}/tickets/?created_after={tomorrow}"))["count"] == 0
-    assert _page(agent.get(f"{BASE}/tickets/?created_before={today}"))["count"] == 6
+    assert _page(agent.get(f"{BASE}/tickets/?created_before={today}"))["count"] == total
     assert _page(agent.get(f"{BASE}/tickets/?created_before={yesterday}"))["count"] == 0
     # search in ticket number, subject, description, tags
     for text, subject in [
@@ -271,11 +272,17 @@ def test_remaining_documented_filters(agent, ids):
         assert subject in [r["subject"] for r in rows], (text, rows)
 
 
+def _next_number(agent) -> int:
+    rows = _page(agent.get(f"{BASE}/tickets/?page_size=100"))["results"]
+    return max(int(r["ticket_number"].removeprefix("TKT-")) for r in rows) + 1
+
+
 def test_create_ticket_with_the_documents_body(agent, ids):
+    number = _next_number(agent)
     r = agent.post(f"{BASE}/tickets/", _doc_create(ids), format="json")
     assert r.status_code == 201, r.content
     t = r.json()
-    assert t["ticket_number"] == "TKT-000007"  # the demo has six
+    assert t["ticket_number"] == f"TKT-{number:06d}"
     assert (t["subject"], t["priority"], t["category"]) == (
         "Cannot login to account",
         "high",
@@ -288,7 +295,7 @@ def test_create_ticket_with_the_documents_body(agent, ids):
     assert t["status"] == "new" and t["created_by"] == ids["agent1"]
     # sequential numbers
     r2 = agent.post(f"{BASE}/tickets/", _doc_create(ids), format="json")
-    assert r2.json()["ticket_number"] == "TKT-000008"
+    assert r2.json()["ticket_number"] == f"TKT-{number + 1:06d}"
 
 
 def test_create_with_the_javascript_example_category_bug(agent, ids):
@@ -445,13 +452,16 @@ def test_statistics_shape_of_the_document(agent):
         "my_tickets_count",
         "avg_resolution_time_hours",
     } <= set(s)
-    assert s["total_tickets"] == 6
+    total = _page(agent.get(f"{BASE}/tickets/"))["count"]
+    assert s["total_tickets"] == total
     assert {"new", "open", "in_progress", "pending", "resolved", "closed"} <= set(s["by_status"])
     assert set(PRIORITIES) <= set(s["by_priority"])
     # by_category keys are category slugs, as in the document's example
     assert {"technical", "billing", "product"} <= set(s["by_category"])
-    assert s["by_category"]["technical"] == 2 and s["by_category"]["product"] == 1
-    assert sum(s["by_status"].values()) == sum(s["by_priority"].values()) == 6
+    for slug in ("technical", "billing", "product"):
+        count = _page(agent.get(f"{BASE}/tickets/?category={slug}"))["count"]
+        assert s["by_category"][slug] == count > 0, slug
+    assert sum(s["by_status"].values()) == sum(s["by_priority"].values()) == total
     assert s["overdue_count"] >= 1 and s["unassigned_count"] >= 1 and s["my_tickets_count"] >= 1
     assert isinstance(s["avg_resolution_time_hours"], float)
 

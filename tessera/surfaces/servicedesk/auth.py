@@ -42,7 +42,7 @@ class TokenView(APIView):
         return 'Bearer realm="api"'  # so wrong credentials answer 401, not 403
 
     @extend_schema(
-        tags=["servicedesk"],
+        tags=["ticketing"],
         request=TokenInput,
         responses={
             200: TokenPairSerializer,
@@ -69,7 +69,7 @@ class TokenRefresh(TokenRefreshView):
     """``POST /api/ticketing/auth/token/refresh/`` ``{"refresh"}`` → ``{"access"}``."""
 
     @extend_schema(
-        tags=["servicedesk"],
+        tags=["ticketing"],
         responses={
             200: inline_serializer("ServicedeskAccess", {"access": serializers.CharField()}),
             400: OpenApiResponse(description='Field errors: `{"field": ["…"]}`.'),

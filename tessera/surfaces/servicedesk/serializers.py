@@ -9,6 +9,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tessera.core.accounts.models import User
@@ -184,7 +185,7 @@ class TicketSerializer(serializers.Serializer):
     ticket_number = serializers.CharField(source="display_number")
     subject = serializers.CharField(source="title")
     description = serializers.CharField()
-    status = serializers.CharField(source="state.key")
+    status = serializers.ChoiceField(choices=sd.STATUSES, source="state.key")
     status_display = serializers.CharField(source="state.name")
     priority = serializers.SerializerMethodField()
     priority_display = serializers.SerializerMethodField()
@@ -198,14 +199,16 @@ class TicketSerializer(serializers.Serializer):
     created_by_name = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
-    resolved_at = serializers.DateTimeField()
-    closed_at = serializers.DateTimeField()
-    first_response_at = serializers.DateTimeField()
-    due_date = serializers.DateTimeField()
+    resolved_at = serializers.DateTimeField(allow_null=True)
+    closed_at = serializers.DateTimeField(allow_null=True)
+    first_response_at = serializers.DateTimeField(allow_null=True)
+    due_date = serializers.DateTimeField(allow_null=True)
     estimated_hours = serializers.DecimalField(
-        max_digits=8, decimal_places=2, coerce_to_string=False
+        max_digits=8, decimal_places=2, coerce_to_string=False, allow_null=True
     )
-    actual_hours = serializers.DecimalField(max_digits=8, decimal_places=2, coerce_to_string=False)
+    actual_hours = serializers.DecimalField(
+        max_digits=8, decimal_places=2, coerce_to_string=False, allow_null=True
+    )
     tags = serializers.SerializerMethodField()
     is_overdue = serializers.SerializerMethodField()
     response_time_hours = serializers.SerializerMethodField()
@@ -267,6 +270,7 @@ class TicketSerializer(serializers.Serializer):
             cached = obj._sd_metrics = sd.ticket_metrics(obj)
         return cached
 
+    @extend_schema_field(serializers.ChoiceField(choices=PRIORITY_CHOICES))
     def get_priority(self, obj: Ticket) -> str:
         return sd.PRIORITIES.get(obj.priority, str(obj.priority))
 
@@ -305,6 +309,12 @@ class TicketSerializer(serializers.Serializer):
         return self._metrics(obj)["resolution_time_hours"]
 
 
+class MetricsSerializer(serializers.Serializer):
+    response_time_hours = serializers.FloatField(allow_null=True)
+    resolution_time_hours = serializers.FloatField(allow_null=True)
+    is_overdue = serializers.BooleanField()
+
+
 class TicketDetailSerializer(TicketSerializer):
     """The detail adds the related customer and users, comments, attachments, history and
     the metrics block."""
@@ -328,27 +338,34 @@ class TicketDetailSerializer(TicketSerializer):
         data["metrics"] = self.get_metrics(obj)
         return data
 
+    @extend_schema_field(CustomerSerializer(allow_null=True))
     def get_customer_details(self, obj: Ticket) -> dict | None:
         return CustomerSerializer(obj.customer).data if obj.customer else None
 
+    @extend_schema_field(UserBriefSerializer(allow_null=True))
     def get_assigned_to_details(self, obj: Ticket) -> dict | None:
         user = sd.assigned_user(obj)
         return UserBriefSerializer(user).data if user else None
 
+    @extend_schema_field(UserBriefSerializer(allow_null=True))
     def get_created_by_details(self, obj: Ticket) -> dict | None:
         return UserBriefSerializer(obj.created_by).data if obj.created_by else None
 
+    @extend_schema_field(CommentSerializer(many=True))
     def get_comments(self, obj: Ticket) -> list[dict]:
         show_internal = self.context.get("show_internal", True)
         rows = [c for c in obj.comments.all() if show_internal or not c.is_internal]
         return CommentSerializer(rows, many=True).data
 
+    @extend_schema_field(AttachmentSerializer(many=True))
     def get_attachments(self, obj: Ticket) -> list[dict]:
         return AttachmentSerializer(obj.attachments.all(), many=True, context=self.context).data
 
+    @extend_schema_field(HistorySerializer(many=True))
     def get_history(self, obj: Ticket) -> list[dict]:
         return HistorySerializer(obj.events.all(), many=True).data
 
+    @extend_schema_field(MetricsSerializer)
     def get_metrics(self, obj: Ticket) -> dict[str, Any]:
         return self._metrics(obj)
 
@@ -378,6 +395,39 @@ class TicketInputSerializer(serializers.Serializer):
     )
     tags = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     project = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+
+
+class TicketUpdateSerializer(TicketInputSerializer):
+    """PUT and PATCH: the document shows one body for both; every field is optional and
+    the fields sent are the ones changed."""
+
+    subject = serializers.CharField(max_length=255, required=False)
+
+
+def _counts(keys: list[str], description: str) -> serializers.DictField:
+    return serializers.DictField(
+        child=serializers.IntegerField(min_value=0), help_text=f"{description}: {', '.join(keys)}"
+    )
+
+
+class StatisticsSerializer(serializers.Serializer):
+    total_tickets = serializers.IntegerField(min_value=0)
+    by_status = _counts(sd.STATUSES, "Every status")
+    by_priority = _counts(PRIORITY_CHOICES, "Every priority")
+    by_category = serializers.DictField(
+        child=serializers.IntegerField(min_value=0),
+        help_text="Every active category visible to the caller, by slug (plus "
+        "`uncategorized` when tickets have none)",
+    )
+    overdue_count = serializers.IntegerField(min_value=0)
+    unassigned_count = serializers.IntegerField(min_value=0)
+    my_tickets_count = serializers.IntegerField(min_value=0)
+    avg_resolution_time_hours = serializers.FloatField(allow_null=True)
+
+
+class BulkResultSerializer(serializers.Serializer):
+    updated = serializers.IntegerField(min_value=0)
+    results = TicketSerializer(many=True)
 
 
 class AssignSerializer(serializers.Serializer):

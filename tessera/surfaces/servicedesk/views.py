@@ -12,7 +12,7 @@ import django_filters
 from django.db.models import QuerySet
 from django.http import FileResponse, StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, ErrorDetail, ParseError, ValidationError
@@ -33,7 +33,9 @@ from tessera.core.tickets.selectors import access_ticket
 from tessera.core.tickets.services import attachment_add, ticket_delete
 
 from . import filters as f
+from . import schema
 from . import serializers as s
+from .schema import doc
 
 
 def load_ticket(request: Request, pk: Any, *, detail: bool = True) -> Ticket:
@@ -69,6 +71,10 @@ class VersionConflict(APIException):
         }
 
 
+# Any path segment reaches the view, so a malformed id ("0.5", "abc") gets this surface's
+# JSON 404 rather than Django's HTML page.
+ANY_SEGMENT = "[^/]+"
+
 IF_MATCH_RE = re.compile(r'(?:W/)?(?:"([0-9]{1,10})"|([0-9]{1,10}))')
 
 
@@ -87,6 +93,7 @@ def expected_version(request: Request) -> int | None:
 class TicketViewSet(viewsets.GenericViewSet):
     """``/api/ticketing/tickets/`` with its actions and named lists."""
 
+    lookup_value_regex = ANY_SEGMENT
     serializer_class = s.TicketSerializer
     filterset_class = f.TicketFilter
     queryset = Ticket.objects.none()
@@ -121,14 +128,33 @@ class TicketViewSet(viewsets.GenericViewSet):
 
     # ---- CRUD ----------------------------------------------------------------------
 
+    @doc(
+        summary="List tickets",
+        params=schema.TICKET_FILTERS,
+        page=(s.TicketSerializer, "ServicedeskTicketPage"),
+        errors=(400, 401, 404),
+    )
     def list(self, request: Request) -> Response:
         return self._page(self.filter_queryset(self.get_queryset()))
 
-    @extend_schema(responses=s.TicketDetailSerializer)
+    @doc(
+        summary="Ticket details",
+        ok=s.TicketDetailSerializer,
+        path_id=True,
+        params=[schema.ETAG],
+        errors=(401, 404),
+    )
     def retrieve(self, request: Request, pk: Any = None) -> Response:
         return self._detail(request, pk)
 
-    @extend_schema(request=s.TicketInputSerializer, responses={201: s.TicketDetailSerializer})
+    @doc(
+        summary="Create a ticket",
+        request=s.TicketInputSerializer,
+        ok=s.TicketDetailSerializer,
+        status=201,
+        params=[schema.ETAG],
+        errors=(400, 401, 403),
+    )
     def create(self, request: Request) -> Response:
         projects = sd.servicedesk_projects(request.user, "add_ticket")
         if not projects:
@@ -151,22 +177,38 @@ class TicketViewSet(viewsets.GenericViewSet):
         )
         return self._detail(request, ticket.pk, status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.TicketInputSerializer, responses=s.TicketDetailSerializer)
+    @doc(
+        summary="Update a ticket (the fields sent)",
+        request=s.TicketUpdateSerializer,
+        ok=s.TicketDetailSerializer,
+        path_id=True,
+        params=[schema.IF_MATCH, schema.ETAG],
+        errors=(400, 401, 403, 404, 409),
+    )
     def update(self, request: Request, pk: Any = None) -> Response:
         # The document shows one body for PUT and PATCH: both change the fields sent.
         return self._update(request, pk, partial=True)
 
-    @extend_schema(request=s.TicketInputSerializer, responses=s.TicketDetailSerializer)
+    @doc(
+        summary="Update a ticket (the fields sent)",
+        request=s.TicketUpdateSerializer,
+        ok=s.TicketDetailSerializer,
+        path_id=True,
+        params=[schema.IF_MATCH, schema.ETAG],
+        errors=(400, 401, 403, 404, 409),
+    )
     def partial_update(self, request: Request, pk: Any = None) -> Response:
         return self._update(request, pk, partial=True)
 
+    @doc(summary="Delete a ticket", status=204, path_id=True, errors=(401, 403, 404))
     def destroy(self, request: Request, pk: Any = None) -> Response:
         ticket = load_ticket(request, pk, detail=False)
         ticket_delete(actor=request.user, ticket=ticket)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def _validated(self, request: Request, *, partial: bool) -> dict[str, Any]:
-        serializer = s.TicketInputSerializer(data=request.data, partial=partial)
+        cls = s.TicketUpdateSerializer if partial else s.TicketInputSerializer
+        serializer = cls(data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
 
@@ -215,7 +257,14 @@ class TicketViewSet(viewsets.GenericViewSet):
 
     # ---- actions -------------------------------------------------------------------
 
-    @extend_schema(request=s.AssignSerializer, responses=s.TicketDetailSerializer)
+    @doc(
+        summary="Assign the ticket (user_id null unassigns)",
+        request=s.AssignSerializer,
+        ok=s.TicketDetailSerializer,
+        path_id=True,
+        params=[schema.IF_MATCH, schema.ETAG],
+        errors=(400, 401, 403, 404, 409),
+    )
     @action(detail=True, methods=["post"])
     def assign(self, request: Request, pk: Any = None) -> Response:
         ticket = load_ticket(request, pk, detail=False)
@@ -229,7 +278,14 @@ class TicketViewSet(viewsets.GenericViewSet):
         )
         return self._detail(request, ticket.pk)
 
-    @extend_schema(request=s.StatusSerializer, responses=s.TicketDetailSerializer)
+    @doc(
+        summary="Change the ticket's status",
+        request=s.StatusSerializer,
+        ok=s.TicketDetailSerializer,
+        path_id=True,
+        params=[schema.IF_MATCH, schema.ETAG],
+        errors=(400, 401, 403, 404, 409),
+    )
     @action(detail=True, methods=["post"])
     def change_status(self, request: Request, pk: Any = None) -> Response:
         ticket = load_ticket(request, pk, detail=False)
@@ -243,7 +299,14 @@ class TicketViewSet(viewsets.GenericViewSet):
         )
         return self._detail(request, ticket.pk)
 
-    @extend_schema(request=s.CommentInputSerializer, responses={201: s.CommentSerializer})
+    @doc(
+        summary="Add a comment",
+        request=s.CommentInputSerializer,
+        ok=s.CommentSerializer,
+        status=201,
+        path_id=True,
+        errors=(400, 401, 403, 404),
+    )
     @action(detail=True, methods=["post"])
     def add_comment(self, request: Request, pk: Any = None) -> Response:
         ticket = load_ticket(request, pk, detail=False)
@@ -257,7 +320,14 @@ class TicketViewSet(viewsets.GenericViewSet):
         )
         return Response(s.CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.AttachmentInputSerializer, responses={201: s.AttachmentSerializer})
+    @doc(
+        summary="Add an attachment (multipart)",
+        request={"multipart/form-data": s.AttachmentInputSerializer},
+        ok=s.AttachmentSerializer,
+        status=201,
+        path_id=True,
+        errors=(400, 401, 403, 404, 415),
+    )
     @action(
         detail=True,
         methods=["post"],
@@ -280,26 +350,54 @@ class TicketViewSet(viewsets.GenericViewSet):
 
     # ---- named lists, statistics, bulk, export --------------------------------------
 
+    @doc(
+        summary="Tickets assigned to the caller",
+        params=schema.TICKET_FILTERS,
+        page=(s.TicketSerializer, "ServicedeskTicketPage"),
+        errors=(400, 401, 404),
+    )
     @action(detail=False, methods=["get"])
     def my_tickets(self, request: Request) -> Response:
         qs = self.filter_queryset(self.get_queryset()).filter(sd.assigned_to_q(request.user.pk))
         return self._page(qs)
 
+    @doc(
+        summary="Unassigned tickets",
+        params=schema.TICKET_FILTERS,
+        page=(s.TicketSerializer, "ServicedeskTicketPage"),
+        errors=(400, 401, 404),
+    )
     @action(detail=False, methods=["get"])
     def unassigned(self, request: Request) -> Response:
         return self._page(self.filter_queryset(self.get_queryset()).filter(sd.unassigned_q()))
 
+    @doc(
+        summary="Overdue tickets",
+        params=schema.TICKET_FILTERS,
+        page=(s.TicketSerializer, "ServicedeskTicketPage"),
+        errors=(400, 401, 404),
+    )
     @action(detail=False, methods=["get"])
     def overdue(self, request: Request) -> Response:
         return self._page(self.filter_queryset(self.get_queryset()).filter(sd.overdue_q()))
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @doc(
+        summary="Ticket statistics (over the filtered list)",
+        ok=s.StatisticsSerializer,
+        params=schema.TICKET_FILTERS,
+        errors=(400, 401),
+    )
     @action(detail=False, methods=["get"])
     def statistics(self, request: Request) -> Response:
         qs = self.filter_queryset(self.get_queryset())
         return Response(sd.ticket_statistics(actor=request.user, qs=qs))
 
-    @extend_schema(request=s.BulkSerializer, responses=OpenApiTypes.OBJECT)
+    @doc(
+        summary="Change many tickets at once (all or nothing)",
+        request=s.BulkSerializer,
+        ok=s.BulkResultSerializer,
+        errors=(400, 401, 403),
+    )
     @action(detail=False, methods=["post"])
     def bulk(self, request: Request) -> Response:
         serializer = s.BulkSerializer(data=request.data)
@@ -324,7 +422,17 @@ class TicketViewSet(viewsets.GenericViewSet):
             {"updated": len(changed), "results": s.TicketSerializer(qs, many=True).data}
         )
 
-    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR})
+    @extend_schema(
+        tags=[schema.TAG],
+        summary="CSV export of the filtered list",
+        parameters=schema.TICKET_FILTERS,
+        filters=False,
+        responses={
+            (200, "text/csv"): OpenApiTypes.STR,
+            400: schema.ERRORS[400],
+            401: schema.ERRORS[401],
+        },
+    )
     @action(detail=False, methods=["get"])
     def export(self, request: Request) -> StreamingHttpResponse:
         qs = self.filter_queryset(self.get_queryset())
@@ -346,14 +454,33 @@ def _csv_stream(rows: Iterator[list[str]]) -> Iterator[str]:
         yield writer.writerow(row)
 
 
+@extend_schema_view(
+    list=doc(
+        summary="List comments",
+        params=[
+            schema.ticket_filter("Comments of this ticket"),
+            schema.bool_filter("is_internal", "Internal notes (true) or public comments (false)"),
+        ],
+        page=(s.CommentSerializer, "ServicedeskCommentPage"),
+        errors=(400, 401, 404),
+    ),
+    retrieve=doc(summary="A comment", ok=s.CommentSerializer, path_id=True, errors=(401, 404)),
+)
 class CommentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    lookup_value_regex = ANY_SEGMENT
     serializer_class = s.CommentSerializer
     filterset_class = f.CommentFilter
 
     def get_queryset(self):
         return sd.comments_for(self.request.user)
 
-    @extend_schema(request=s.CommentCreateSerializer, responses={201: s.CommentSerializer})
+    @doc(
+        summary="Create a comment",
+        request=s.CommentCreateSerializer,
+        ok=s.CommentSerializer,
+        status=201,
+        errors=(400, 401, 403),
+    )
     def create(self, request: Request) -> Response:
         serializer = s.CommentCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -368,7 +495,19 @@ class CommentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return Response(s.CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 
 
+@extend_schema_view(
+    list=doc(
+        summary="List attachments",
+        params=[schema.ticket_filter("Attachments of this ticket")],
+        page=(s.AttachmentSerializer, "ServicedeskAttachmentPage"),
+        errors=(400, 401, 404),
+    ),
+    retrieve=doc(
+        summary="An attachment", ok=s.AttachmentSerializer, path_id=True, errors=(401, 404)
+    ),
+)
 class AttachmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    lookup_value_regex = ANY_SEGMENT
     serializer_class = s.AttachmentSerializer
     filterset_class = f.AttachmentFilter
     parser_classes = [MultiPartParser, FormParser, JSONParser]
@@ -376,7 +515,13 @@ class AttachmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def get_queryset(self):
         return sd.attachments_for(self.request.user)
 
-    @extend_schema(request=s.AttachmentCreateSerializer, responses={201: s.AttachmentSerializer})
+    @doc(
+        summary="Upload an attachment (multipart)",
+        request={"multipart/form-data": s.AttachmentCreateSerializer},
+        ok=s.AttachmentSerializer,
+        status=201,
+        errors=(400, 401, 403, 415),
+    )
     def create(self, request: Request) -> Response:
         serializer = s.AttachmentCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -393,7 +538,17 @@ class AttachmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             status=status.HTTP_201_CREATED,
         )
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(
+        tags=[schema.TAG],
+        summary="Download an attachment",
+        parameters=[schema.ID],
+        filters=False,
+        responses={
+            (200, "*/*"): OpenApiTypes.BINARY,  # the uploaded file's own content type
+            401: schema.ERRORS[401],
+            404: schema.ERRORS[404],
+        },
+    )
     @action(detail=True, methods=["get"], url_name="download")
     def download(self, request: Request, pk: Any = None) -> FileResponse:
         attachment = self.get_object()
@@ -405,7 +560,20 @@ class AttachmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         )
 
 
+@extend_schema_view(
+    list=doc(
+        summary="Ticket history",
+        params=[
+            schema.ticket_filter("History of this ticket"),
+            schema.enum_filter("action", sd.HISTORY_ACTIONS, "Kind of change"),
+        ],
+        page=(s.HistorySerializer, "ServicedeskHistoryPage"),
+        errors=(400, 401, 404),
+    ),
+    retrieve=doc(summary="A history row", ok=s.HistorySerializer, path_id=True, errors=(401, 404)),
+)
 class HistoryViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_value_regex = ANY_SEGMENT
     serializer_class = s.HistorySerializer
     filterset_class = f.HistoryFilter
 
@@ -413,9 +581,18 @@ class HistoryViewSet(viewsets.ReadOnlyModelViewSet):
         return sd.history_for(self.request.user)
 
 
+@extend_schema_view(
+    list=doc(
+        summary="Categories tickets accept",
+        page=(s.CategorySerializer, "ServicedeskCategoryPage"),
+        errors=(401, 404),
+    ),
+    retrieve=doc(summary="A category", ok=s.CategorySerializer, path_id=True, errors=(401, 404)),
+)
 class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
     """The category slugs tickets accept (shared ones and the caller's projects')."""
 
+    lookup_value_regex = ANY_SEGMENT
     serializer_class = s.CategorySerializer
 
     def get_queryset(self):
@@ -429,7 +606,38 @@ class CustomerFilter(django_filters.FilterSet):
         return crm_selectors.customer_search(qs, value)
 
 
+@extend_schema_view(
+    list=doc(
+        summary="List customers",
+        params=[schema.OpenApiParameter("search", str, description="Name, email, company, phone")],
+        page=(s.CustomerSerializer, "ServicedeskCustomerPage"),
+        errors=(400, 401, 404),
+    ),
+    retrieve=doc(summary="A customer", ok=s.CustomerSerializer, path_id=True, errors=(401, 404)),
+    create=doc(
+        summary="Create a customer",
+        request=s.CustomerSerializer,
+        ok=s.CustomerSerializer,
+        status=201,
+        errors=(400, 401, 403),
+    ),
+    update=doc(
+        summary="Replace a customer",
+        request=s.CustomerSerializer,
+        ok=s.CustomerSerializer,
+        path_id=True,
+        errors=(400, 401, 403, 404),
+    ),
+    partial_update=doc(
+        summary="Update a customer",
+        request=s.CustomerSerializer,
+        ok=s.CustomerSerializer,
+        path_id=True,
+        errors=(400, 401, 403, 404),
+    ),
+)
 class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    lookup_value_regex = ANY_SEGMENT
     serializer_class = s.CustomerSerializer
     filterset_class = CustomerFilter
 
