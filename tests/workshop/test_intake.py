@@ -14,6 +14,7 @@ TICKET_KEYS = {
     "title",
     "description",
     "state",
+    "version",
     "project",
     "inventory_item",
     "part_specs",

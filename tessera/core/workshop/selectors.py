@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 
 from tessera.core.audit.models import Event
 from tessera.core.common import clock
@@ -105,7 +105,10 @@ def ticket_list(
     flag_color: str | None = None,
     serial: str | None = None,
     ordering: str | None = None,
+    slim: bool = False,
 ) -> QuerySet[Ticket]:
+    """Workshop tickets the actor may see, filtered and ordered. ``slim``: only the columns
+    an API page renders and no prefetches — pair it with ``ticket_page_context``."""
     require_workshop_role(actor)
     qs = tickets_visible_to(actor, template=TEMPLATE)
     if state:
@@ -116,9 +119,27 @@ def ticket_list(
         qs = qs.filter(workshop__flag_color=flag_color)
     if serial:
         qs = qs.filter(workshop__inventory_item__serial_number=serial)
-    return _ticket_queryset(qs).order_by(
-        *TICKET_ORDERINGS.get(ordering or "", ("-created_at", "-id"))
-    )
+    qs = _ticket_queryset(qs)
+    if slim:
+        qs = qs.only(*LIST_FIELDS).prefetch_related(None)
+    return qs.order_by(*TICKET_ORDERINGS.get(ordering or "", ("-created_at", "-id")))
+
+
+_USER = ("id", "username", "first_name", "last_name")
+# What a page of tickets renders, and nothing else: each row builds eight model instances
+# (ticket, project, state, metrics, item, three users), so unused columns cost per row.
+LIST_FIELDS = (
+    *("id", "number", "title", "description", "version", "created_at", "updated_at"),
+    *("project__id", "project__key", "project__name", "project__template"),
+    *("state__id", "state__key"),
+    *(f"created_by__{f}" for f in _USER),
+    *(f"workshop__{f}" for f in ("ticket_id", "flag_color", "xp_amount", "total_duration")),
+    *(f"workshop__{f}" for f in ("approved_at", "done_at", "inventory_item_id")),
+    *(f"workshop__{f}" for f in ("technician_id", "approved_by_id")),
+    *(f"workshop__inventory_item__{f}" for f in ("id", "serial_number", "name", "state")),
+    *(f"workshop__technician__{f}" for f in _USER),
+    *(f"workshop__approved_by__{f}" for f in _USER),
+)
 
 
 def access_workshop_ticket(*, actor, ticket_id: Any) -> Ticket:
@@ -230,6 +251,23 @@ def current_sessions(tickets: Iterable[Ticket]) -> dict[int, tuple[WorkSession, 
     return {tid: (s, derived[s.pk]) for tid, s in latest.items()}
 
 
+def ticket_page_context(
+    tickets: list[Ticket],
+) -> tuple[dict[int, list[PartSpec]], dict[int, tuple[WorkSession, timer.Derived]]]:
+    """The part specs and the current (latest) session with its derived timer of each
+    ticket of a page: three queries whatever the page size, and none per row (a prefetch
+    would build a related manager per ticket)."""
+    ids = [t.pk for t in tickets]
+    parts: dict[int, list[PartSpec]] = defaultdict(list)
+    for part in PartSpec.objects.filter(ticket_id__in=ids).order_by("ticket_id", "position", "id"):
+        parts[part.ticket_id].append(part)
+    latest: dict[int, WorkSession] = {}
+    for session in WorkSession.objects.filter(ticket_id__in=ids).order_by("id"):
+        latest[session.ticket_id] = session
+    derived = derive_sessions(latest.values())
+    return parts, {tid: (s, derived[s.pk]) for tid, s in latest.items()}
+
+
 # --- inventory -----------------------------------------------------------------------------
 
 INVENTORY_ORDERINGS = {
@@ -252,10 +290,7 @@ def inventory_list(
     search: str | None = None,
     ordering: str | None = None,
 ) -> QuerySet[InventoryItem]:
-    require_workshop_role(actor)
-    qs = InventoryItem.objects.select_related("created_by").annotate(
-        active_ticket_id=_active_ticket_subquery()
-    )
+    qs = _items_visible(actor)
     if state:
         qs = qs.filter(state=state)
     if serial:
@@ -265,25 +300,25 @@ def inventory_list(
     return qs.order_by(*INVENTORY_ORDERINGS.get(ordering or "", ("id",)))
 
 
-def _active_ticket_subquery():
-    from django.db.models import OuterRef, Subquery
+def _items_visible(actor) -> QuerySet[InventoryItem]:
+    """Items serviced in one of the actor's workshop projects (or never serviced yet), with
+    ``active_ticket_id`` — shown only when that ticket is in one of those projects.
 
-    return Subquery(
-        TicketMetrics.objects.filter(inventory_item=OuterRef("pk"), holds_item=True).values(
-            "ticket_id"
-        )[:1]
-    )
+    Serial numbers are unique across the shop, but an item only another project has worked
+    on is that project's business: 404 here, like its tickets."""
+    ids = require_workshop_role(actor)
+    tickets = TicketMetrics.objects.filter(inventory_item=OuterRef("pk"))
+    active = tickets.filter(holds_item=True)
+    qs = InventoryItem.objects.select_related("created_by")
+    if ids is not None:
+        qs = qs.filter(Exists(tickets.filter(ticket__project_id__in=ids)) | ~Exists(tickets))
+        active = active.filter(ticket__project_id__in=ids)
+    return qs.annotate(active_ticket_id=Subquery(active.values("ticket_id")[:1]))
 
 
 def access_inventory_item(*, actor, item_id: Any) -> InventoryItem:
-    require_workshop_role(actor)
     pk = _id(item_id, "Inventory item not found")
-    item = (
-        InventoryItem.objects.select_related("created_by")
-        .annotate(active_ticket_id=_active_ticket_subquery())
-        .filter(pk=pk)
-        .first()
-    )
+    item = _items_visible(actor).filter(pk=pk).first()
     if item is None:
         raise NotFound("Inventory item not found")
     return item

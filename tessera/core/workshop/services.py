@@ -1,8 +1,9 @@
 """Every write of the workshop (document 000): intake, admin review, assignment, the
 work-session timer, QC and the XP ledger, inventory archive/restore.
 
-Order of checks in every action: the role (``Forbidden``, 403) before the state
-(``InvalidTransition``/``ValidationFailed``, 400). State changes of the ticket go through
+Order of checks in every action: the role (``Forbidden``, 403), then an optional
+``expected_version`` (``Conflict``, 409), then the state (``InvalidTransition``/
+``ValidationFailed``, 400). State changes of the ticket go through
 ``tessera.core.tickets.services`` so the one audit trail records them. Each action locks the
 ticket row first (``SELECT … FOR UPDATE``; SQLite serialises writers with IMMEDIATE
 transactions), so actions on one ticket run one after another; the partial unique indexes
@@ -16,10 +17,17 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 
 from tessera.core.audit.services import event_record
 from tessera.core.common import clock
-from tessera.core.common.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
+from tessera.core.common.errors import (
+    Conflict,
+    Forbidden,
+    InvalidTransition,
+    NotFound,
+    ValidationFailed,
+)
 from tessera.core.projects import permissions
 from tessera.core.projects.models import Project
 from tessera.core.tickets.models import Ticket
@@ -80,6 +88,14 @@ def _lock(ticket: Ticket) -> tuple[Ticket, TicketMetrics]:
     if metrics is None:
         raise NotFound("Ticket not found")
     return locked, metrics
+
+
+def _check_version(ticket: Ticket, expected_version: int | None) -> None:
+    """Optimistic concurrency: a caller that read version n may only act on version n."""
+    if expected_version is not None and ticket.version != expected_version:
+        raise Conflict(
+            "The ticket changed since you read it", extra={"current_version": ticket.version}
+        )
 
 
 def _require_state(ticket: Ticket, allowed: Sequence[str], action: str) -> None:
@@ -309,6 +325,7 @@ def workshop_metrics_override(
     ticket: Ticket,
     flag_color: str | None = None,
     xp_amount: int | None = None,
+    expected_version: int | None = None,
 ) -> TicketMetrics:
     """Admin review: optionally override ``flag_color``/``xp_amount`` and record the
     approval (``approved_by``, ``approved_at``), which ``assign`` requires."""
@@ -318,6 +335,7 @@ def workshop_metrics_override(
     if xp_amount is not None and not (0 <= xp_amount <= MAX_XP):
         raise ValidationFailed("XP", fields={"xp_amount": [f"Must be between 0 and {MAX_XP}."]})
     locked, metrics = _lock(ticket)
+    _check_version(locked, expected_version)
     if locked.state.key == DONE:
         raise InvalidTransition("The ticket is done; its metrics are final.")
     old = {"flag_color": metrics.flag_color, "xp_amount": metrics.xp_amount}
@@ -328,6 +346,8 @@ def workshop_metrics_override(
     metrics.approved_by = actor
     metrics.approved_at = clock.now()
     metrics.save(update_fields=["flag_color", "xp_amount", "approved_by", "approved_at"])
+    # the metrics are part of the ticket as clients see it: its version (ETag) moves on
+    Ticket.objects.filter(pk=locked.pk).update(version=F("version") + 1, updated_at=clock.now())
     event_record(
         actor=actor,
         ticket=locked,
@@ -344,10 +364,13 @@ def workshop_metrics_override(
 
 
 @transaction.atomic
-def workshop_ticket_assign(*, actor, ticket: Ticket, technician) -> Ticket:
+def workshop_ticket_assign(
+    *, actor, ticket: Ticket, technician, expected_version: int | None = None
+) -> Ticket:
     """Assign (or re-assign, while still ``ASSIGNED``) a technician; needs prior approval."""
     permissions.require_perm(actor, "assign_ticket", ticket.project_id)
     locked, metrics = _lock(ticket)
+    _check_version(locked, expected_version)
     _require_state(locked, (NEW, ASSIGNED), "assign")
     if metrics.approved_at is None or metrics.approved_by_id is None:
         raise ValidationFailed(
@@ -400,13 +423,14 @@ def _materialise(session: WorkSession) -> timer.Derived:
 
 
 @transaction.atomic
-def workshop_ticket_start(*, actor, ticket: Ticket) -> Ticket:
+def workshop_ticket_start(*, actor, ticket: Ticket, expected_version: int | None = None) -> Ticket:
     """``ASSIGNED``/``REWORK`` → ``IN_PROGRESS`` and a RUNNING session for the assigned
     technician. The technician may hold one IN_PROGRESS ticket (index
     ``ws_one_in_progress_per_technician``); a ticket one open session
     (``ws_one_open_session_per_ticket``)."""
     _require_work_actor(actor, ticket)
     locked, metrics = _lock(ticket)
+    _check_version(locked, expected_version)
     _require_state(locked, (ASSIGNED, REWORK), "start")
     _release_stale_claims(technician_id=metrics.technician_id)
     busy = (
@@ -440,10 +464,13 @@ def workshop_ticket_start(*, actor, ticket: Ticket) -> Ticket:
 
 
 @transaction.atomic
-def workshop_ticket_to_waiting_qc(*, actor, ticket: Ticket) -> Ticket:
+def workshop_ticket_to_waiting_qc(
+    *, actor, ticket: Ticket, expected_version: int | None = None
+) -> Ticket:
     """``IN_PROGRESS`` → ``WAITING_QC``; the latest work session must be STOPPED."""
     _require_work_actor(actor, ticket)
     locked, metrics = _lock(ticket)
+    _check_version(locked, expected_version)
     _require_state(locked, (IN_PROGRESS,), "move to WAITING_QC")
     latest = WorkSession.objects.filter(ticket=locked).order_by("-id").first()
     if latest is None or latest.state != SessionState.STOPPED:
@@ -563,13 +590,14 @@ def _active_seconds_total(ticket: Ticket, now: datetime) -> int:
 
 
 @transaction.atomic
-def qc_pass(*, actor, ticket: Ticket) -> Ticket:
+def qc_pass(*, actor, ticket: Ticket, expected_version: int | None = None) -> Ticket:
     """``WAITING_QC`` → ``DONE``; the item becomes ``ready``; XP: the technician's base
     (``xp_amount``), the checker's status update, and the first-pass bonus when the ticket
     never went to REWORK and its active seconds ≤ ``total_duration`` — one transaction; the
     ledger's unique index credits each at most once per ticket."""
     permissions.require_perm(actor, "sign_off_qc", ticket.project_id)
     locked, metrics = _lock(ticket)
+    _check_version(locked, expected_version)
     _require_state(locked, (WAITING_QC,), "pass QC for")
     now = clock.now()
     active = _active_seconds_total(locked, now)
@@ -607,10 +635,11 @@ def qc_pass(*, actor, ticket: Ticket) -> Ticket:
 
 
 @transaction.atomic
-def qc_fail(*, actor, ticket: Ticket) -> Ticket:
+def qc_fail(*, actor, ticket: Ticket, expected_version: int | None = None) -> Ticket:
     """``WAITING_QC`` → ``REWORK``; the checker gets the status-update XP."""
     permissions.require_perm(actor, "sign_off_qc", ticket.project_id)
     locked, _metrics_row = _lock(ticket)
+    _check_version(locked, expected_version)
     _require_state(locked, (WAITING_QC,), "fail QC for")
     _transition(actor, locked, REWORK)
     _credit(
@@ -631,16 +660,21 @@ def qc_fail(*, actor, ticket: Ticket) -> Ticket:
 # --- inventory ------------------------------------------------------------------------------
 
 
-def _require_inventory_admin(actor) -> None:
+def _require_inventory_admin(actor, item: InventoryItem) -> None:
+    """``manage_inventory`` in a workshop project that has serviced the item (any, for an
+    item no project has serviced yet)."""
     ids = permissions.projects_with_perm(actor, "manage_inventory", template=selectors.TEMPLATE)
-    if ids is not None and not ids:
+    if ids is None:
+        return
+    serviced = TicketMetrics.objects.filter(inventory_item_id=item.pk)
+    if not ids or (serviced.exists() and not serviced.filter(ticket__project_id__in=ids).exists()):
         raise Forbidden(DENIED)
 
 
 @transaction.atomic
 def inventory_item_archive(*, actor, item: InventoryItem) -> InventoryItem:
     """Archive an item without an active ticket; intake then refuses its serial."""
-    _require_inventory_admin(actor)
+    _require_inventory_admin(actor, item)
     locked = InventoryItem.objects.select_for_update().get(pk=item.pk)
     if locked.state == InventoryItemState.ARCHIVED:
         raise InvalidTransition("The inventory item is already archived.")
@@ -666,7 +700,7 @@ def inventory_item_archive(*, actor, item: InventoryItem) -> InventoryItem:
 @transaction.atomic
 def inventory_item_restore(*, actor, item: InventoryItem) -> InventoryItem:
     """Bring an archived item back as ``ready``; the next intake puts it in service."""
-    _require_inventory_admin(actor)
+    _require_inventory_admin(actor, item)
     locked = InventoryItem.objects.select_for_update().get(pk=item.pk)
     if locked.state != InventoryItemState.ARCHIVED:
         raise InvalidTransition("Only an archived inventory item can be restored.")

@@ -8,20 +8,38 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tessera.core.workshop.models import FlagColor, InventoryItemState, XpKind
 from tessera.core.workshop.services import MAX_MINUTES, MAX_PARTS, MAX_XP, PartInput
 from tessera.core.workshop.timer import Derived
 
+
+class ColorField(serializers.ChoiceField):
+    """``green``/``yellow``/``red``, described inline in the schema (one name per use)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=FlagColor.values, **kwargs)
+
+
+extend_schema_field(
+    {
+        "allOf": [{"type": "string", "enum": FlagColor.values}],
+        "description": "`green`, `yellow` or `red`",
+    }
+)(ColorField)
+
 # --- input ----------------------------------------------------------------------------------
 
 MAX_ID = 2**63 - 1  # larger ids would overflow the database's integer
+WORKSHOP_STATES = ["NEW", "ASSIGNED", "IN_PROGRESS", "WAITING_QC", "REWORK", "DONE"]
 
 
 class PartSpecIn(serializers.Serializer):
     name = serializers.CharField(max_length=200)
-    color = serializers.ChoiceField(choices=FlagColor.values)
+    color = ColorField()
     planned_minutes = serializers.IntegerField(min_value=0, max_value=MAX_MINUTES)
     xp = serializers.IntegerField(min_value=0, max_value=MAX_XP, required=False, default=0)
 
@@ -34,7 +52,19 @@ class TicketCreateIn(serializers.Serializer):
     item_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     confirm_create = serializers.BooleanField(required=False, default=False)
     create_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    # the document's own words ("explicit confirm + reason"), accepted as synonyms
+    confirm = serializers.BooleanField(required=False, help_text="Synonym of confirm_create.")
+    reason = serializers.CharField(
+        required=False, allow_blank=True, help_text="Synonym of create_reason."
+    )
     part_specs = PartSpecIn(many=True, allow_empty=False, max_length=MAX_PARTS)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if "confirm" in attrs:
+            attrs["confirm_create"] = attrs["confirm_create"] or attrs.pop("confirm")
+        if "reason" in attrs:
+            attrs["create_reason"] = attrs["create_reason"] or attrs.pop("reason")
+        return attrs
 
 
 def parts_from(data: dict[str, Any]) -> list[PartInput]:
@@ -47,11 +77,22 @@ def parts_from(data: dict[str, Any]) -> list[PartInput]:
 
 
 class AssignIn(serializers.Serializer):
-    technician_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    technician_id = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, required=False, help_text="The technician's user id."
+    )
+    technician = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, required=False, help_text="Synonym of technician_id."
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        tech = attrs.get("technician_id", attrs.get("technician"))
+        if tech is None:
+            raise serializers.ValidationError({"technician_id": ["This field is required."]})
+        return {"technician_id": tech}
 
 
 class ManualMetricsIn(serializers.Serializer):
-    flag_color = serializers.ChoiceField(choices=FlagColor.values, required=False)
+    flag_color = ColorField(required=False)
     xp_amount = serializers.IntegerField(min_value=0, max_value=MAX_XP, required=False)
 
 
@@ -70,9 +111,9 @@ TICKET_ORDERING_CHOICES = [
 
 
 class TicketFilterIn(serializers.Serializer):
-    state = serializers.CharField(required=False, max_length=40)
+    state = serializers.ChoiceField(choices=WORKSHOP_STATES, required=False)
     technician = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
-    flag_color = serializers.ChoiceField(choices=FlagColor.values, required=False)
+    flag_color = ColorField(required=False)
     serial = serializers.CharField(required=False, max_length=100)
     ordering = serializers.ChoiceField(choices=TICKET_ORDERING_CHOICES, required=False)
 
@@ -114,7 +155,12 @@ class LeaderboardFilterIn(serializers.Serializer):
 
 
 def _dt(value) -> str | None:
-    return serializers.DateTimeField().to_representation(value) if value is not None else None
+    """DRF's ISO 8601 rendering (``…Z`` for UTC) in the site's zone, without DRF's
+    per-value lookup of the active zone (no middleware activates another one)."""
+    if value is None:
+        return None
+    text = timezone.localtime(value, timezone.get_default_timezone()).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def user_out(user) -> dict[str, Any] | None:
@@ -160,7 +206,7 @@ def session_out(session, derived: Derived, extra: dict[str, Any] | None = None) 
     }
 
 
-def ticket_out(ticket, current: tuple | None) -> dict[str, Any]:
+def ticket_out(ticket, parts: list, current: tuple | None) -> dict[str, Any]:
     m = ticket.workshop
     project = ticket.project
     return {
@@ -169,6 +215,7 @@ def ticket_out(ticket, current: tuple | None) -> dict[str, Any]:
         "title": ticket.title,
         "description": ticket.description,
         "state": ticket.state.key,
+        "version": ticket.version,
         "project": {"id": project.pk, "key": project.key, "name": project.name},
         "inventory_item": item_out(m.inventory_item),
         "part_specs": [
@@ -179,7 +226,7 @@ def ticket_out(ticket, current: tuple | None) -> dict[str, Any]:
                 "planned_minutes": p.planned_minutes,
                 "xp": p.xp,
             }
-            for p in ticket.part_specs.all()
+            for p in parts
         ],
         "flag_color": m.flag_color,
         "xp_amount": m.xp_amount,

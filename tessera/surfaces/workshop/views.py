@@ -4,49 +4,58 @@ selector, calls one service and renders. Errors are DRF's shapes (project except
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
 from rest_framework import serializers as drf_serializers
+from rest_framework.exceptions import ParseError
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 from rest_framework_simplejwt.authentication import JWTAuthentication
 
-from tessera.core.common.errors import ValidationFailed
+from tessera.core.common.errors import Conflict, ValidationFailed
 from tessera.core.common.pagination import StandardPagination
 from tessera.core.projects import permissions
 from tessera.core.workshop import selectors, services
 
+from . import schema as d
 from . import serializers as s
 
+# The project's JSON parser(s) only (which refuse NUL/lone surrogates with a 400): this is a
+# JSON API, a form or multipart body is a 415.
+JSON_PARSERS = [p for p in api_settings.DEFAULT_PARSER_CLASSES if issubclass(p, JSONParser)]
+IF_MATCH_RE = re.compile(r'(?:W/)?(?:"([0-9]{1,10})"|([0-9]{1,10}))')
 
-def doc(
-    summary: str,
-    *,
-    request: Any = None,
-    params: Any = None,
-    status: int = 200,
-) -> Callable:
-    """OpenAPI description of one method (the bodies are rendered by plain functions)."""
-    return extend_schema(
-        summary=summary,
-        tags=["workshop (document 000)"],
-        request=request,
-        parameters=[params] if params is not None else None,
-        responses={
-            status: OpenApiTypes.OBJECT,
-            **{code: OpenApiTypes.OBJECT for code in (400, 401, 403, 404)},
-        },
-    )
+
+def if_match_version(request: Request) -> int | None:
+    """The ticket version an optional ``If-Match`` header carries (``"3"``, ``W/"3"``, ``3``);
+    ``*`` or no header: no check. Anything else is a 400."""
+    raw = request.headers.get("If-Match")
+    if raw is None or raw.strip() == "*":
+        return None
+    match = IF_MATCH_RE.fullmatch(raw.strip())
+    if match is None:
+        raise ParseError('If-Match must carry the ticket\'s version, e.g. "3".')
+    return int(match.group(1) or match.group(2))
 
 
 class WorkshopView(APIView):
     authentication_classes = [JWTAuthentication]
     permission_classes = [IsAuthenticated]
+    parser_classes = JSON_PARSERS
+
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, Conflict):  # 409 with the version as a number, and as ETag
+            version = exc.extra.get("current_version")
+            response = Response({"detail": exc.message, "current_version": version}, status=409)
+            response["ETag"] = f'"{version}"'
+            return response
+        return super().handle_exception(exc)
 
     def paginate(self, request: Request, items: Any, render: Callable[[list], list]) -> Response:
         paginator = StandardPagination()
@@ -70,20 +79,29 @@ class WorkshopView(APIView):
 
 
 def render_tickets(tickets: list) -> list[dict]:
-    current = selectors.current_sessions(tickets)
-    return [s.ticket_out(t, current.get(t.pk)) for t in tickets]
+    parts, current = selectors.ticket_page_context(tickets)
+    return [s.ticket_out(t, parts.get(t.pk, []), current.get(t.pk)) for t in tickets]
 
 
 def ticket_response(request: Request, ticket_id: Any, status: int = 200) -> Response:
+    """The ticket as the caller may see it now, with its version as the ``ETag``."""
     ticket = selectors.access_workshop_ticket(actor=request.user, ticket_id=ticket_id)
-    return Response(render_tickets([ticket])[0], status=status)
+    response = Response(render_tickets([ticket])[0], status=status)
+    response["ETag"] = f'"{ticket.version}"'
+    return response
 
 
 # --- tickets ---------------------------------------------------------------------------------
 
 
 class TicketListView(WorkshopView):
-    @doc("List tickets with relational context", params=s.TicketFilterIn)
+    @d.doc(
+        op="workshop_tickets_list",
+        summary="List tickets with relational context",
+        ok=d.WsTicket,
+        params=d.TICKET_FILTERS,
+        paged=True,
+    )
     def get(self, request: Request) -> Response:
         f = self.query(s.TicketFilterIn, request)
         qs = selectors.ticket_list(
@@ -93,12 +111,20 @@ class TicketListView(WorkshopView):
             flag_color=f.get("flag_color"),
             serial=f.get("serial"),
             ordering=f.get("ordering"),
+            slim=True,
         )
         return self.paginate(request, qs, render_tickets)
 
 
 class TicketCreateView(WorkshopView):
-    @doc("Intake: create a ticket from part specs", request=s.TicketCreateIn, status=201)
+    @d.doc(
+        op="workshop_tickets_create",
+        summary="Intake: create a ticket from part specs",
+        ok=d.WsTicket,
+        status=201,
+        request=s.TicketCreateIn,
+        params=[d.ETAG],
+    )
     def post(self, request: Request) -> Response:
         raw = request.data if isinstance(request.data, dict) else {}
         # the role first (403), then the input (400)
@@ -119,25 +145,52 @@ class TicketCreateView(WorkshopView):
 
 
 class TicketDetailView(WorkshopView):
-    @doc("Ticket detail")
-    def get(self, request: Request, pk: int) -> Response:
+    @d.doc(
+        op="workshop_tickets_retrieve",
+        summary="Ticket detail",
+        ok=d.WsTicket,
+        path_id=True,
+        params=[d.ETAG],
+    )
+    def get(self, request: Request, pk: str) -> Response:
         return ticket_response(request, pk)
 
 
 class TicketAssignView(WorkshopView):
-    @doc("Assign a technician (after admin review)", request=s.AssignIn)
-    def post(self, request: Request, pk: int) -> Response:
+    @d.doc(
+        op="workshop_tickets_assign",
+        summary="Assign a technician (after admin review)",
+        ok=d.WsTicket,
+        request=s.AssignIn,
+        path_id=True,
+        params=[d.IF_MATCH, d.ETAG],
+        errors=(401, 403, 409),
+    )
+    def post(self, request: Request, pk: str) -> Response:
         ticket = selectors.access_workshop_ticket(actor=request.user, ticket_id=pk)
         permissions.require_perm(request.user, "assign_ticket", ticket.project_id)
         data = self.body(s.AssignIn, request)
         technician = selectors.user_by_id(data["technician_id"])
-        services.workshop_ticket_assign(actor=request.user, ticket=ticket, technician=technician)
+        services.workshop_ticket_assign(
+            actor=request.user,
+            ticket=ticket,
+            technician=technician,
+            expected_version=if_match_version(request),
+        )
         return ticket_response(request, pk)
 
 
 class TicketManualMetricsView(WorkshopView):
-    @doc("Admin review: override metrics and approve", request=s.ManualMetricsIn)
-    def post(self, request: Request, pk: int) -> Response:
+    @d.doc(
+        op="workshop_tickets_manual_metrics",
+        summary="Admin review: override metrics and approve",
+        ok=d.WsTicket,
+        request=s.ManualMetricsIn,
+        path_id=True,
+        params=[d.IF_MATCH, d.ETAG],
+        errors=(401, 403, 409),
+    )
+    def post(self, request: Request, pk: str) -> Response:
         ticket = selectors.access_workshop_ticket(actor=request.user, ticket_id=pk)
         permissions.require_perm(request.user, "review_ticket", ticket.project_id)
         data = self.body(s.ManualMetricsIn, request)
@@ -146,33 +199,57 @@ class TicketManualMetricsView(WorkshopView):
             ticket=ticket,
             flag_color=data.get("flag_color"),
             xp_amount=data.get("xp_amount"),
+            expected_version=if_match_version(request),
         )
         return ticket_response(request, pk)
 
 
-def _action_view(service: Callable[..., Any], summary: str) -> type[WorkshopView]:
+def _action_view(service: Callable[..., Any], op: str, summary: str) -> type[WorkshopView]:
+    """A ticket action without a body; ``If-Match`` guards it, the answer is the ticket."""
+
     class ActionView(WorkshopView):
-        @doc(summary)
-        def post(self, request: Request, pk: int) -> Response:
+        @d.doc(
+            op=op,
+            summary=summary,
+            ok=d.WsTicket,
+            path_id=True,
+            params=[d.IF_MATCH, d.ETAG],
+            errors=(400, 401, 403, 409),
+        )
+        def post(self, request: Request, pk: str) -> Response:
             ticket = selectors.access_workshop_ticket(actor=request.user, ticket_id=pk)
-            service(actor=request.user, ticket=ticket)
+            service(actor=request.user, ticket=ticket, expected_version=if_match_version(request))
             return ticket_response(request, pk)
 
     ActionView.__name__ = f"{service.__name__}_view"
     return ActionView
 
 
-TicketStartView = _action_view(services.workshop_ticket_start, "Start work (IN_PROGRESS)")
-TicketToWaitingQcView = _action_view(
-    services.workshop_ticket_to_waiting_qc, "Move to WAITING_QC (session stopped)"
+TicketStartView = _action_view(
+    services.workshop_ticket_start, "workshop_tickets_start", "Start work (IN_PROGRESS)"
 )
-TicketQcPassView = _action_view(services.qc_pass, "QC pass: DONE, item ready, XP")
-TicketQcFailView = _action_view(services.qc_fail, "QC fail: REWORK, checker XP")
+TicketToWaitingQcView = _action_view(
+    services.workshop_ticket_to_waiting_qc,
+    "workshop_tickets_to_waiting_qc",
+    "Move to WAITING_QC (session stopped)",
+)
+TicketQcPassView = _action_view(
+    services.qc_pass, "workshop_tickets_qc_pass", "QC pass: DONE, item ready, XP"
+)
+TicketQcFailView = _action_view(
+    services.qc_fail, "workshop_tickets_qc_fail", "QC fail: REWORK, checker XP"
+)
 
 
 class TicketTransitionsView(WorkshopView):
-    @doc("Workflow transitions, oldest first")
-    def get(self, request: Request, pk: int) -> Response:
+    @d.doc(
+        op="workshop_tickets_transitions_list",
+        summary="Workflow transitions, oldest first",
+        ok=d.WsTransition,
+        path_id=True,
+        paged=True,
+    )
+    def get(self, request: Request, pk: str) -> Response:
         ticket = selectors.access_workshop_ticket(actor=request.user, ticket_id=pk)
         qs = selectors.ticket_transitions(ticket=ticket)
         return self.paginate(request, qs, lambda page: [s.transition_out(e) for e in page])
@@ -181,10 +258,16 @@ class TicketTransitionsView(WorkshopView):
 # --- work sessions -----------------------------------------------------------------------------
 
 
-def _session_view(service: Callable[..., Any], summary: str) -> type[WorkshopView]:
+def _session_view(service: Callable[..., Any], op: str, summary: str) -> type[WorkshopView]:
     class SessionActionView(WorkshopView):
-        @doc(summary)
-        def post(self, request: Request, pk: int) -> Response:
+        @d.doc(
+            op=op,
+            summary=summary,
+            ok=d.WsWorkSession,
+            path_id=True,
+            errors=(400, 401, 403),
+        )
+        def post(self, request: Request, pk: str) -> Response:
             ticket = selectors.access_workshop_ticket(actor=request.user, ticket_id=pk)
             session = service(actor=request.user, ticket=ticket)
             derived = selectors.derive_sessions([session])[session.pk]
@@ -194,14 +277,26 @@ def _session_view(service: Callable[..., Any], summary: str) -> type[WorkshopVie
     return SessionActionView
 
 
-WorkSessionPauseView = _session_view(services.work_session_pause, "Pause the work session")
-WorkSessionResumeView = _session_view(services.work_session_resume, "Resume the work session")
-WorkSessionStopView = _session_view(services.work_session_stop, "Stop the work session")
+WorkSessionPauseView = _session_view(
+    services.work_session_pause, "workshop_work_session_pause", "Pause the work session"
+)
+WorkSessionResumeView = _session_view(
+    services.work_session_resume, "workshop_work_session_resume", "Resume the work session"
+)
+WorkSessionStopView = _session_view(
+    services.work_session_stop, "workshop_work_session_stop", "Stop the work session"
+)
 
 
 class WorkSessionHistoryView(WorkshopView):
-    @doc("Work-session events, oldest first")
-    def get(self, request: Request, pk: int) -> Response:
+    @d.doc(
+        op="workshop_work_session_history_list",
+        summary="Work-session events, oldest first",
+        ok=d.WsSessionEvent,
+        path_id=True,
+        paged=True,
+    )
+    def get(self, request: Request, pk: str) -> Response:
         ticket = selectors.access_workshop_ticket(actor=request.user, ticket_id=pk)
         services.work_session_sync(ticket=ticket)
         qs = selectors.session_history(ticket=ticket)
@@ -212,7 +307,13 @@ class WorkSessionHistoryView(WorkshopView):
 
 
 class InventoryListView(WorkshopView):
-    @doc("List inventory items", params=s.InventoryFilterIn)
+    @d.doc(
+        op="workshop_inventory_items_list",
+        summary="List inventory items",
+        ok=d.WsInventoryItem,
+        params=d.INVENTORY_FILTERS,
+        paged=True,
+    )
     def get(self, request: Request) -> Response:
         f = self.query(s.InventoryFilterIn, request)
         qs = selectors.inventory_list(
@@ -226,16 +327,27 @@ class InventoryListView(WorkshopView):
 
 
 class InventoryDetailView(WorkshopView):
-    @doc("Inventory item detail")
-    def get(self, request: Request, pk: int) -> Response:
+    @d.doc(
+        op="workshop_inventory_items_retrieve",
+        summary="Inventory item detail",
+        ok=d.WsInventoryItem,
+        path_id=True,
+    )
+    def get(self, request: Request, pk: str) -> Response:
         item = selectors.access_inventory_item(actor=request.user, item_id=pk)
         return Response(s.item_detail_out(item))
 
 
-def _inventory_action(service: Callable[..., Any], summary: str) -> type[WorkshopView]:
+def _inventory_action(service: Callable[..., Any], op: str, summary: str) -> type[WorkshopView]:
     class InventoryActionView(WorkshopView):
-        @doc(summary)
-        def post(self, request: Request, pk: int) -> Response:
+        @d.doc(
+            op=op,
+            summary=summary,
+            ok=d.WsInventoryItem,
+            path_id=True,
+            errors=(400, 401, 403),
+        )
+        def post(self, request: Request, pk: str) -> Response:
             item = selectors.access_inventory_item(actor=request.user, item_id=pk)
             service(actor=request.user, item=item)
             item = selectors.access_inventory_item(actor=request.user, item_id=pk)
@@ -246,10 +358,14 @@ def _inventory_action(service: Callable[..., Any], summary: str) -> type[Worksho
 
 
 InventoryArchiveView = _inventory_action(
-    services.inventory_item_archive, "Archive an inventory item"
+    services.inventory_item_archive,
+    "workshop_inventory_items_archive",
+    "Archive an inventory item",
 )
 InventoryRestoreView = _inventory_action(
-    services.inventory_item_restore, "Restore an archived item"
+    services.inventory_item_restore,
+    "workshop_inventory_items_restore",
+    "Restore an archived item",
 )
 
 
@@ -257,7 +373,13 @@ InventoryRestoreView = _inventory_action(
 
 
 class XpTransactionListView(WorkshopView):
-    @doc("XP ledger", params=s.XpFilterIn)
+    @d.doc(
+        op="workshop_xp_transactions_list",
+        summary="XP ledger",
+        ok=d.WsXpTransaction,
+        params=d.XP_FILTERS,
+        paged=True,
+    )
     def get(self, request: Request) -> Response:
         f = self.query(s.XpFilterIn, request)
         qs = selectors.xp_transactions(
@@ -271,7 +393,13 @@ class XpTransactionListView(WorkshopView):
 
 
 class XpLeaderboardView(WorkshopView):
-    @doc("XP leaderboard", params=s.LeaderboardFilterIn)
+    @d.doc(
+        op="workshop_xp_leaderboard_list",
+        summary="XP leaderboard",
+        ok=d.WsLeaderboardRow,
+        params=d.LEADERBOARD_FILTERS,
+        paged=True,
+    )
     def get(self, request: Request) -> Response:
         f = self.query(s.LeaderboardFilterIn, request)
         qs = selectors.xp_leaderboard(
@@ -286,7 +414,12 @@ class XpLeaderboardView(WorkshopView):
 
 
 class TechnicianAnalyticsView(WorkshopView):
-    @doc("Technician analytics (SQL)")
+    @d.doc(
+        op="workshop_analytics_technicians_list",
+        summary="Technician analytics (SQL)",
+        ok=d.WsTechnicianAnalytics,
+        paged=True,
+    )
     def get(self, request: Request) -> Response:
         rows = selectors.technician_analytics(actor=request.user)
         return self.paginate(request, rows, lambda page: page)
