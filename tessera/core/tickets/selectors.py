@@ -195,10 +195,18 @@ def with_card_fields(qs: QuerySet[Ticket], *, actor) -> QuerySet[Ticket]:
     from django.db.models import IntegerField, Subquery
     from django.db.models.functions import Coalesce
 
-    return qs.select_related("project", "state", "column").annotate(
-        comments_count=Coalesce(Subquery(comments, output_field=IntegerField()), 0),
-        following=Exists(TicketFollower.objects.filter(ticket_id=OuterRef("pk"), user_id=actor.pk)),
-    ).prefetch_related(
-        Prefetch("assignments", queryset=TicketAssignment.objects.order_by("assigned_at", "id")),
-        "tags",
+    return (
+        qs.select_related("project", "state", "column")
+        .annotate(
+            comments_count=Coalesce(Subquery(comments, output_field=IntegerField()), 0),
+            following=Exists(
+                TicketFollower.objects.filter(ticket_id=OuterRef("pk"), user_id=actor.pk)
+            ),
+        )
+        .prefetch_related(
+            Prefetch(
+                "assignments", queryset=TicketAssignment.objects.order_by("assigned_at", "id")
+            ),
+            "tags",
+        )
     )
