@@ -13,7 +13,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_manage(tmp_path, *args: str, **env: str) -> subprocess.CompletedProcess:
-    environ = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SUPER_SECRET_KEY")}
+    unset = ("DATABASE_URL", "SUPER_SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    environ = {k: v for k, v in os.environ.items() if k not in unset}
     environ.update(
         {
             "DJANGO_SETTINGS_MODULE": "tessera.settings.production",
