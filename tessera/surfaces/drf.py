@@ -8,6 +8,7 @@ import math
 from typing import Any
 
 from rest_framework import exceptions
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import JSONParser
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -103,3 +104,14 @@ class StrictJSONParser(JSONParser):
         if problem:
             raise exceptions.ParseError(f"JSON parse error - {problem}")
         return data
+
+
+class LenientContentNegotiation(DefaultContentNegotiation):
+    """An ``Accept`` header we cannot satisfy (or cannot parse, like ``*``) gets JSON rather
+    than a 406: every API of Tessera speaks JSON, and its documents promise no 406."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        try:
+            return super().select_renderer(request, renderers, format_suffix)
+        except exceptions.NotAcceptable:
+            return renderers[0], renderers[0].media_type
