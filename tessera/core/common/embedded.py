@@ -33,18 +33,14 @@ def _should_start() -> bool:
 
 
 def _scheduler_loop() -> None:
-    from tessera.core.common.scheduler import PERIODIC
+    from tessera.core.common.scheduler import enqueue_due
 
     last: dict[str, float] = {}
     while True:
-        now = time.monotonic()
-        for name, spec in sorted(PERIODIC.items()):
-            if now - last.get(name, -1e9) >= spec.every_seconds:
-                try:
-                    spec.task.enqueue()
-                except Exception:  # keep the loop alive; the next tick retries
-                    logger.exception("could not enqueue %s", name)
-                last[name] = now
+        try:
+            enqueue_due(last, now=time.monotonic())
+        except Exception:  # keep the loop alive; the next tick retries
+            logger.exception("could not enqueue the periodic tasks")
         time.sleep(1)
 
 

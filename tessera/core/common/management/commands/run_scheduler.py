@@ -6,7 +6,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from tessera.core.common.scheduler import PERIODIC
+from tessera.core.common.scheduler import enqueue_due
 
 
 class Command(BaseCommand):
@@ -18,12 +18,8 @@ class Command(BaseCommand):
     def handle(self, *args, **opts) -> None:
         last: dict[str, float] = {}
         while True:
-            now = time.monotonic()
-            for name, spec in sorted(PERIODIC.items()):
-                if opts["once"] or now - last.get(name, -1e9) >= spec.every_seconds:
-                    spec.task.enqueue()
-                    last[name] = now
-                    self.stdout.write(f"enqueued {name}")
+            for name in enqueue_due(last, now=time.monotonic(), force=opts["once"]):
+                self.stdout.write(f"enqueued {name}")
             if opts["once"]:
                 return
             time.sleep(1)
