@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from django.core.exceptions import SuspiciousOperation
 from rest_framework import exceptions
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import JSONParser
@@ -47,9 +48,12 @@ def as_drf_exception(exc: TesseraError) -> exceptions.APIException:
 
 
 def exception_handler(exc, context):
-    """DRF's handler, taught the core error type."""
+    """DRF's handler, taught the core error type and Django's refusals of a request body
+    (too many fields, too large), which would otherwise become an HTML 400."""
     if isinstance(exc, TesseraError):
         exc = as_drf_exception(exc)
+    elif isinstance(exc, SuspiciousOperation):
+        exc = exceptions.ParseError(str(exc) or "Malformed request.")
     return drf_exception_handler(exc, context)
 
 
