@@ -40,3 +40,57 @@ def test_thirty_concurrent_creations_get_distinct_gap_free_numbers(make_user):
     assert not errors, errors
     numbers = sorted(Ticket.objects.filter(project=project).values_list("number", flat=True))
     assert numbers == list(range(1, 31))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_racing_creates_and_opposite_state_moves_keep_the_counts_exact(make_user):
+    """Creates queue on the group's count row; two updates moving tickets in opposite
+    directions between the same two groups touch the rows in key order (no deadlock)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite serialises writers, there is no race to show")
+    from django.db import transaction
+
+    from tessera.core.projects.models import WorkflowState
+    from tessera.core.tickets.counts import ticket_count
+
+    owner = make_user(is_superuser=True)
+    project = project_create(actor=owner, template="servicedesk", key="CRACE", name="Race")
+    a, b = WorkflowState.objects.filter(project=project).order_by("id")[:2]
+    for i in range(20):
+        ticket_create(actor=owner, project=project, title=f"T{i}", state=a if i % 2 else b)
+    in_a = list(Ticket.objects.filter(project=project, state=a).values_list("pk", flat=True))
+    in_b = list(Ticket.objects.filter(project=project, state=b).values_list("pk", flat=True))
+    barrier = threading.Barrier(24)
+    errors: list[BaseException] = []
+
+    def move(pk: int, target) -> None:
+        try:
+            barrier.wait(timeout=30)
+            with transaction.atomic():
+                Ticket.objects.filter(pk=pk).update(state=target)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    def create(i: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            ticket_create(actor=owner, project=project, title=f"New {i}", state=a)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=move, args=(pk, b)) for pk in in_a[:10]]
+    threads += [threading.Thread(target=move, args=(pk, a)) for pk in in_b[:10]]
+    threads += [threading.Thread(target=create, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    for state in (a, b):
+        qs = Ticket.objects.filter(project=project, state=state)
+        assert ticket_count(qs) == qs.count()
+    assert ticket_count(Ticket.objects.filter(project=project)) == 24

@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from tessera.core.projects.models import Project
+from tessera.core.tickets.counts import ticket_count
 from tessera.core.tickets.models import Ticket
 from tessera.core.workshop.models import InventoryItem, PartSpec, TicketMetrics
 
@@ -18,6 +19,10 @@ def test_generate_fills_every_template_and_the_workshop_rows(make_user, api):
     )
     workshop_tickets = Ticket.objects.filter(project__template="workshop")
     assert Ticket.objects.count() == 60
+    # The count triggers were bypassed for speed; the counts were rebuilt after the load.
+    assert ticket_count(Ticket.objects.all()) == 60
+    for project in Project.objects.all():
+        assert ticket_count(Ticket.objects.filter(project=project)) == project.tickets.count()
     assert set(Project.objects.values_list("template", flat=True)) >= {
         "workshop",
         "support",

@@ -6,6 +6,7 @@ class CommonConfig(AppConfig):
     label = "common"
 
     def ready(self) -> None:
+        from . import lookups  # noqa: F401  (registers ``__in_array``)
         from .embedded import start_embedded_worker
 
         start_embedded_worker()

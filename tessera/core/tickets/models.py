@@ -232,3 +232,24 @@ class Attachment(models.Model):
     class Meta:
         ordering = ["uploaded_at", "id"]
         indexes = [models.Index(fields=["ticket", "uploaded_at"])]
+
+
+class TicketCount(models.Model):
+    """How many tickets each (project, state, priority) holds; kept by database triggers
+    (``tessera.core.tickets.counts``), read by ``counts.ticket_count``. Plain ids, no
+    foreign keys: a row outlives nothing it counts (deleting tickets decrements it)."""
+
+    project_id = models.BigIntegerField()
+    state_id = models.BigIntegerField()
+    priority = models.IntegerField()
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project_id", "state_id", "priority"], name="uniq_ticket_count_group"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_id}/{self.state_id}/{self.priority}: {self.n}"

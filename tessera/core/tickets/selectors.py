@@ -55,10 +55,27 @@ def visibility_q(actor, *, template: str | None = None) -> Q | None:
     return q
 
 
+def projects_of_template(template: str) -> QuerySet:
+    from tessera.core.projects.models import Project
+
+    return Project.objects.filter(template=template).values("id")
+
+
+def in_states_keyed(qs: QuerySet[Ticket], *keys: str) -> QuerySet[Ticket]:
+    """Tickets of ``qs`` whose state has one of ``keys``: a subquery on the small states
+    table rather than a join, so a list's count can come from ``counts.ticket_count``.
+    (State keys repeat across projects; a ticket's state is always its project's own.)"""
+    from tessera.core.projects.models import WorkflowState
+
+    return qs.filter(state_id__in_array=WorkflowState.objects.filter(key__in=keys).values("id"))
+
+
 def tickets_visible_to(actor, *, template: str | None = None) -> QuerySet[Ticket]:
     qs = Ticket.objects.all()
     if template is not None:
-        qs = qs.filter(project__template=template)
+        # The small projects table as a list of ids, not a join: the ticket query then
+        # reads only its own columns, as index-only scans and ``counts.ticket_count`` need.
+        qs = qs.filter(project_id__in_array=projects_of_template(template))
     q = visibility_q(actor, template=template)
     if q is not None:
         if "assignments" in str(q):

@@ -11,6 +11,7 @@ from tessera.core.projects import permissions
 from tessera.core.projects.blueprints.support import SUPPORT
 from tessera.core.tickets import policy
 from tessera.core.tickets.models import Ticket, TicketAssignment
+from tessera.core.tickets.selectors import in_states_keyed, projects_of_template
 
 from .models import TriageStep
 
@@ -99,15 +100,17 @@ def support_tickets(
     """``scope='own'``: tickets the actor created; ``scope='all'``: every ticket of the
     support projects where the actor views all tickets. Newest first."""
     if scope == "own":
-        qs = Ticket.objects.filter(project__template=TEMPLATE, created_by_id=actor.pk)
+        qs = Ticket.objects.filter(
+            project_id__in_array=projects_of_template(TEMPLATE), created_by_id=actor.pk
+        )
     else:
         ids = _view_all_ids(actor)
         if ids is None:
-            qs = Ticket.objects.filter(project__template=TEMPLATE)
+            qs = Ticket.objects.filter(project_id__in_array=projects_of_template(TEMPLATE))
         else:  # already support projects: no join on the project table
             qs = Ticket.objects.filter(project_id__in=ids)
     if status:
-        qs = qs.filter(state__key=status)
+        qs = in_states_keyed(qs, status)
     if priority:
         qs = qs.filter(priority=SUPPORT.priority_value(priority))
     if assigned_to is not None:

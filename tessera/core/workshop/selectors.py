@@ -17,7 +17,7 @@ from tessera.core.common import clock
 from tessera.core.common.errors import Forbidden, NotFound
 from tessera.core.projects import permissions
 from tessera.core.tickets.models import Ticket
-from tessera.core.tickets.selectors import access_ticket, tickets_visible_to
+from tessera.core.tickets.selectors import access_ticket, in_states_keyed, tickets_visible_to
 
 from . import conf, timer
 from .models import (
@@ -112,7 +112,7 @@ def ticket_list(
     require_workshop_role(actor)
     qs = tickets_visible_to(actor, template=TEMPLATE)
     if state:
-        qs = qs.filter(state__key=state)
+        qs = in_states_keyed(qs, state)
     if technician_id is not None:
         qs = qs.filter(workshop__technician_id=technician_id)
     if flag_color:

@@ -46,9 +46,10 @@ def core_call(fn, *args, **kwargs):
         raise as_drf_exception(exc)
 
 
-def paginate(view, request: Request, qs, serialize) -> Response:
+def paginate(view, request: Request, qs, serialize, *, count=None) -> Response:
+    """A page of ``qs``; ``count`` (optional) says how to count all its rows."""
     paginator = StandardPagination()
-    page = paginator.paginate_queryset(qs, request, view=view)
+    page = paginator.paginate_queryset(qs, request, view=view, count=count)
     return paginator.get_paginated_response(serialize(page))
 
 

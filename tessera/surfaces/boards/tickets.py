@@ -17,9 +17,11 @@ from tessera.core.projects import permissions
 from tessera.core.projects.models import BoardColumn
 from tessera.core.projects.selectors import projects_visible_to
 from tessera.core.tickets import policy, services
+from tessera.core.tickets.counts import ticket_count
 from tessera.core.tickets.models import Attachment, Comment, Ticket
 from tessera.core.tickets.selectors import (
     access_ticket,
+    in_states_keyed,
     ticket_search,
     tickets_visible_to,
     with_card_fields,
@@ -202,7 +204,7 @@ class TicketViewSet(BoardsView, viewsets.ViewSet):
             qs = qs.filter(project=project)
         params = request.query_params
         if params.get("status"):
-            qs = qs.filter(state__key=params["status"])
+            qs = in_states_keyed(qs, params["status"])
         if params.get("type"):
             if params["type"] not in TYPES:
                 raise ValidationError(
@@ -226,7 +228,8 @@ class TicketViewSet(BoardsView, viewsets.ViewSet):
             )
         qs = ticket_search(qs, params.get("search", ""))
         qs = qs.order_by(*ordering(request, TICKET_ORDERING, ["-created_at", "-id"]))
-        return paginate(self, request, with_card_fields(qs, actor=actor), tickets_out)
+        page = with_card_fields(qs, actor=actor)
+        return paginate(self, request, page, tickets_out, count=lambda: ticket_count(qs))
 
     @doc.doc(
         summary="Create a ticket",

@@ -31,6 +31,7 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
 from tessera.core.accounts.authentication import ApiTokenAuthentication
+from tessera.core.tickets.counts import ticket_count
 from tessera.core.tickets.models import Ticket
 from tessera.core.tickets.selectors import (
     access_ticket,
@@ -260,7 +261,7 @@ class TicketFeedView(FeedView):
         since = request.query_params.get("updated_since")
         if since is not None and since.strip():
             qs = qs.filter(updated_at__gte=parse_updated_since(since))
-        total = qs.count()
+        total = ticket_count(qs)
         offset = (page - 1) * size
         rows = (
             list(feed_queryset(qs).order_by("id")[offset : offset + size]) if offset < total else []

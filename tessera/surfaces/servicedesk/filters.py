@@ -11,7 +11,7 @@ from rest_framework.exceptions import ValidationError
 from tessera.core.accounts.models import User
 from tessera.core.crm.models import Customer
 from tessera.core.servicedesk import selectors as sd
-from tessera.core.tickets.selectors import ticket_search
+from tessera.core.tickets.selectors import in_states_keyed, ticket_search
 
 BOOL_CHOICES = [(v, v) for v in ("true", "false", "True", "False", "1", "0")]
 
@@ -45,7 +45,7 @@ class IntegerFilter(django_filters.NumberFilter):
 
 class TicketFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
-        field_name="state__key", choices=[(s, s) for s in sd.STATUSES]
+        choices=[(s, s) for s in sd.STATUSES], method="filter_status"
     )
     priority = django_filters.ChoiceFilter(
         choices=[(p, p) for p in sd.PRIORITIES.values()], method="filter_priority"
@@ -65,6 +65,9 @@ class TicketFilter(django_filters.FilterSet):
         field_name="created_at", lookup_expr="date__lte", input_formats=["%Y-%m-%d"]
     )
     search = django_filters.CharFilter(method="filter_search")
+
+    def filter_status(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return in_states_keyed(qs, value)
 
     def filter_priority(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         return qs.filter(priority={v: k for k, v in sd.PRIORITIES.items()}[value])

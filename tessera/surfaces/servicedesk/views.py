@@ -28,6 +28,7 @@ from tessera.core.projects.models import Project
 from tessera.core.servicedesk import selectors as sd
 from tessera.core.servicedesk import services as sd_services
 from tessera.core.tickets import policy
+from tessera.core.tickets.counts import ticket_count
 from tessera.core.tickets.models import Ticket
 from tessera.core.tickets.selectors import access_ticket
 from tessera.core.tickets.services import attachment_add, ticket_delete
@@ -112,7 +113,10 @@ class TicketViewSet(viewsets.GenericViewSet):
         return super().handle_exception(exc)
 
     def _page(self, qs: QuerySet[Ticket]) -> Response:
-        page = sd.ticket_rows_complete(self.paginate_queryset(sd.ticket_rows_qs(qs)))
+        rows = self.paginator.paginate_queryset(
+            sd.ticket_rows_qs(qs), self.request, view=self, count=lambda: ticket_count(qs)
+        )
+        page = sd.ticket_rows_complete(rows)
         data = s.TicketSerializer(page, many=True, context={"now": clock.now()}).data
         return self.get_paginated_response(data)
 

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from tessera.core.accounts.authentication import CookieJWTAuthentication
 from tessera.core.common.errors import Forbidden
+from tessera.core.tickets.counts import ticket_count
 from tessera.core.triage import selectors, services
 from tessera.surfaces.drf import StrictJSONParser
 
@@ -66,7 +67,7 @@ def _page(request, *, scope: str, enhanced: bool, message: str):
         assigned_to=params.get("assigned_to") if scope == "all" else None,
     )
     page, limit = params["page"], params["limit"]
-    total = qs.count()
+    total = ticket_count(qs)
     offset = (page - 1) * limit
     rows = list(qs[offset : offset + limit]) if offset < total else []
     data = [ticket_data(t, enhanced=enhanced) for t in rows]

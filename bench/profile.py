@@ -1,0 +1,109 @@
+"""Where a bench scenario spends its time: every SQL query of one request, timed, and the
+plan of the slowest (``EXPLAIN ANALYZE``), in-process against a bench database.
+
+    .venv/bin/python bench/profile.py --db tessera_bench_1m [--only servicedesk/filter] [--explain]
+
+Uses the same scenarios as ``bench/run.py`` (``tessera_scenarios``); each request is made
+``--repeat`` times with Django's test client and the fastest run is reported, so a cold
+cache does not decide. Prints per scenario: wall ms, SQL ms, Python ms, and each query.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--db", default="tessera_bench")
+    parser.add_argument("--only", default="", help="comma-separated surface/kind filters")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE the slowest")
+    args = parser.parse_args()
+    os.environ.update(
+        {
+            "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{args.db}",
+            "DJANGO_SETTINGS_MODULE": "bench.settings",
+            "TESSERA_DATA_DIR": str(ROOT / "var" / "bench"),
+            "PYTHONPATH": str(ROOT),
+        }
+    )
+    creds = json.loads(
+        subprocess.run(
+            [sys.executable, str(HERE / "prepare_tessera.py")],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from bench.run import KINDS, tessera_scenarios
+
+    wanted = [w for w in args.only.split(",") if w]
+    for name, scen in tessera_scenarios("", creds).items():
+        client = Client(raise_request_exception=False)
+        headers = {k.upper().replace("-", "_"): v for k, v in scen["headers"].items()}
+        extra = {f"HTTP_{k}": v for k, v in headers.items()}
+        if "login" in scen:
+            path, body = scen["login"]
+            client.post(path, json.dumps(body), content_type="application/json")
+        for kind in KINDS:
+            key = f"{name}/{kind}"
+            if wanted and not any(w in key for w in wanted):
+                continue
+            candidates = scen.get(kind) or []
+            if not candidates:
+                continue
+            cand = candidates[0]
+            best = None
+            for _ in range(args.repeat):
+                with CaptureQueriesContext(connection) as ctx:
+                    t0 = time.perf_counter()
+                    if kind == "create":
+                        path, body = cand
+                        text = json.dumps(body).replace("{uniq}", f"p{time.time_ns()}")
+                        resp = client.post(path, text, content_type="application/json", **extra)
+                    else:
+                        path = cand
+                        resp = client.get(path, **extra)
+                    wall = (time.perf_counter() - t0) * 1000
+                queries = [(float(q["time"]) * 1000, q["sql"]) for q in ctx.captured_queries]
+                if best is None or wall < best[0]:
+                    best = (wall, queries, resp.status_code, len(resp.content))
+            wall, queries, code, size = best
+            sql_ms = sum(q[0] for q in queries)
+            print(
+                f"\n== {key} {code} {size}B  wall {wall:.1f} ms  sql {sql_ms:.1f} ms "
+                f"python {wall - sql_ms:.1f} ms  queries {len(queries)}  {path}"
+            )
+            for ms, sql in queries:
+                print(f"   {ms:8.1f} ms  {sql[:300]}")
+            if args.explain and queries and kind != "create":
+                slowest = max(queries)[1]
+                with connection.cursor() as cur:
+                    cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + slowest)
+                    print("\n".join("      " + r[0] for r in cur.fetchall()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
