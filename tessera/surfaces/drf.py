@@ -1,17 +1,20 @@
 """Shared by the surfaces that speak Django REST Framework's own shapes (workshop,
 servicedesk, boards): core errors become DRF's ``{"detail": …}`` / field-error bodies.
+Also the ``If-Match`` / ``ETag`` pair every ticket surface speaks (support included).
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any
+import re
+from typing import Any, TypeVar
 
 from django.core.exceptions import SuspiciousOperation
+from django.http.response import HttpResponseBase
 from rest_framework import exceptions
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import JSONParser
-from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.request import Request
 
 from tessera.core.common.errors import TesseraError
 
@@ -27,6 +30,40 @@ class ConflictError(exceptions.APIException):
             self.detail = {
                 k: self.detail[k] if isinstance(v, str) else v for k, v in detail.items()
             }
+
+
+# ``"3"``, ``W/"3"`` or ``3``: the forms the surfaces' OpenAPI documents give for If-Match.
+# A version is a positive 32-bit integer, so ten digits are enough.
+IF_MATCH_VERSION_RE = re.compile(r'(?:W/)?(?:"([0-9]{1,10})"|([0-9]{1,10}))')
+
+
+class InvalidIfMatch(exceptions.ParseError):
+    """An ``If-Match`` header that carries no ticket version: DRF's 400 ``{"detail": …}``.
+    A surface with another answer for it (a field error, a 409) catches this."""
+
+    default_detail = 'If-Match must carry the ticket\'s version, e.g. "3".'
+
+
+def if_match_version(request: Request) -> int | None:
+    """The ticket version an optional ``If-Match`` header carries (``"3"``, ``W/"3"``, ``3``,
+    spaces around it allowed); no header or ``*``: None, no check. Anything else raises
+    ``InvalidIfMatch``."""
+    raw = request.headers.get("If-Match")
+    if raw is None or raw.strip() == "*":
+        return None
+    match = IF_MATCH_VERSION_RE.fullmatch(raw.strip())
+    if match is None:
+        raise InvalidIfMatch()
+    return int(match.group(1) or match.group(2))
+
+
+ResponseT = TypeVar("ResponseT", bound=HttpResponseBase)
+
+
+def with_etag(response: ResponseT, version: int) -> ResponseT:
+    """``response`` with ``ETag: "<version>"``, the value a client sends back as If-Match."""
+    response["ETag"] = f'"{version}"'
+    return response
 
 
 def as_drf_exception(exc: TesseraError) -> exceptions.APIException:
@@ -50,6 +87,10 @@ def as_drf_exception(exc: TesseraError) -> exceptions.APIException:
 def exception_handler(exc, context):
     """DRF's handler, taught the core error type and Django's refusals of a request body
     (too many fields, too large), which would otherwise become an HTML 400."""
+    # Imported here: ``rest_framework.views`` loads DEFAULT_PARSER_CLASSES, i.e. this module's
+    # StrictJSONParser, so a module-level import fails whenever this module loads first.
+    from rest_framework.views import exception_handler as drf_exception_handler
+
     if isinstance(exc, TesseraError):
         exc = as_drf_exception(exc)
     elif isinstance(exc, SuspiciousOperation):

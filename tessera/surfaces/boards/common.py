@@ -17,6 +17,7 @@ from tessera.core.common.pagination import StandardPagination
 from tessera.core.projects import permissions
 from tessera.core.projects.models import Project
 from tessera.core.projects.selectors import access_project, projects_visible_to
+from tessera.surfaces import drf
 from tessera.surfaces.boards.authentication import SuperSecretKeyAuthentication
 from tessera.surfaces.drf import as_drf_exception
 
@@ -96,20 +97,12 @@ def path_id(raw) -> int:
 
 
 def if_match_version(request: Request) -> int | None:
-    """The ticket version an optional ``If-Match`` header carries (``"3"``, ``W/"3"`` or
-    ``3``); ``*`` or no header means no check. Anything else is a 400."""
-    raw = (request.headers.get("If-Match") or "").strip()
-    if not raw or raw == "*":
-        return None
-    value = raw.removeprefix("W/").strip().strip('"')
-    if not value.isascii() or not value.isdigit() or len(value) > 18:
+    """The shared ``If-Match`` parse (``tessera.surfaces.drf``); a malformed header is this
+    surface's 400 field error ``{"If-Match": [...]}``."""
+    try:
+        return drf.if_match_version(request)
+    except drf.InvalidIfMatch:
         raise ValidationError({"If-Match": ['Send the ticket\'s version, e.g. "3".']})
-    return int(value)
-
-
-def with_etag(response: Response, version: int) -> Response:
-    response["ETag"] = f'"{version}"'
-    return response
 
 
 def query_ints(request: Request, name: str) -> list[int]:

@@ -26,6 +26,7 @@ from tessera.core.tickets.selectors import (
     tickets_visible_to,
     with_card_fields,
 )
+from tessera.surfaces.drf import with_etag
 
 from . import schema as doc
 from .common import (
@@ -44,7 +45,6 @@ from .common import (
     query_ints,
     to_int,
     user_brief,
-    with_etag,
 )
 
 TYPES = ["task", "bug", "story", "epic"]

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import csv
-import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,13 +14,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, ErrorDetail, ParseError, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from tessera.core.common import clock
-from tessera.core.common.errors import Conflict, Forbidden, NotFound
+from tessera.core.common.errors import Forbidden, NotFound
 from tessera.core.crm import selectors as crm_selectors
 from tessera.core.crm import services as crm_services
 from tessera.core.projects.models import Project
@@ -32,6 +31,7 @@ from tessera.core.tickets.counts import ticket_count
 from tessera.core.tickets.models import Ticket
 from tessera.core.tickets.selectors import access_ticket
 from tessera.core.tickets.services import attachment_add, ticket_delete
+from tessera.surfaces.drf import if_match_version, with_etag
 
 from . import filters as f
 from . import schema
@@ -57,38 +57,9 @@ def ticket_for_body(request: Request, pk: int) -> Ticket:
         raise ValidationError({"ticket": [f'Invalid pk "{pk}" - object does not exist.']})
 
 
-class VersionConflict(APIException):
-    """409 ``{"detail": …, "current_version": n}`` with the version as a number (DRF would
-    turn every value of an error dict into a string)."""
-
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
-
-    def __init__(self, exc: Conflict) -> None:
-        super().__init__(exc.message)
-        self.detail = {
-            "detail": ErrorDetail(exc.message, code="conflict"),
-            "current_version": exc.extra.get("current_version"),
-        }
-
-
 # Any path segment reaches the view, so a malformed id ("0.5", "abc") gets this surface's
 # JSON 404 rather than Django's HTML page.
 ANY_SEGMENT = "[^/]+"
-
-IF_MATCH_RE = re.compile(r'(?:W/)?(?:"([0-9]{1,10})"|([0-9]{1,10}))')
-
-
-def expected_version(request: Request) -> int | None:
-    """The ticket version an optional ``If-Match`` header carries (``"3"``, ``W/"3"``, ``3``);
-    ``*`` or no header: no check. Anything else is a 400."""
-    raw = request.headers.get("If-Match")
-    if raw is None or raw.strip() == "*":
-        return None
-    match = IF_MATCH_RE.fullmatch(raw.strip())
-    if match is None:
-        raise ParseError('If-Match must carry the ticket\'s version, e.g. "3".')
-    return int(match.group(1) or match.group(2))
 
 
 class TicketViewSet(viewsets.GenericViewSet):
@@ -107,11 +78,6 @@ class TicketViewSet(viewsets.GenericViewSet):
     def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), "request": self.request}
 
-    def handle_exception(self, exc: Exception) -> Response:
-        if isinstance(exc, Conflict):
-            exc = VersionConflict(exc)
-        return super().handle_exception(exc)
-
     def _page(self, qs: QuerySet[Ticket]) -> Response:
         rows = self.paginator.paginate_queryset(
             sd.ticket_rows_qs(qs), self.request, view=self, count=lambda: ticket_count(qs)
@@ -126,9 +92,8 @@ class TicketViewSet(viewsets.GenericViewSet):
             **self.get_serializer_context(),
             "show_internal": policy.can_see_internal(request.user, ticket),
         }
-        response = Response(s.TicketDetailSerializer(ticket, context=context).data, status=code)
-        response["ETag"] = f'"{ticket.version}"'
-        return response
+        data = s.TicketDetailSerializer(ticket, context=context).data
+        return with_etag(Response(data, status=code), ticket.version)
 
     # ---- CRUD ----------------------------------------------------------------------
 
@@ -235,7 +200,7 @@ class TicketViewSet(viewsets.GenericViewSet):
     def _update(self, request: Request, pk: Any, *, partial: bool) -> Response:
         ticket = load_ticket(request, pk, detail=False)
         data = self._validated(request, partial=partial)
-        version = expected_version(request)
+        version = if_match_version(request)
         if "project" in data and data["project"] != ticket.project_id:
             raise ValidationError({"project": ["A ticket cannot move to another project."]})
         changes: dict[str, Any] = {}
@@ -278,7 +243,7 @@ class TicketViewSet(viewsets.GenericViewSet):
             actor=request.user,
             ticket=ticket,
             user=serializer.validated_data["user_id"],
-            expected_version=expected_version(request),
+            expected_version=if_match_version(request),
         )
         return self._detail(request, ticket.pk)
 
@@ -299,7 +264,7 @@ class TicketViewSet(viewsets.GenericViewSet):
             actor=request.user,
             ticket=ticket,
             status=serializer.validated_data["status"],
-            expected_version=expected_version(request),
+            expected_version=if_match_version(request),
         )
         return self._detail(request, ticket.pk)
 

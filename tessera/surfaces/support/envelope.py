@@ -14,6 +14,7 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 
 from tessera.core.common.errors import TesseraError
+from tessera.surfaces.drf import with_etag
 
 
 def iso_ms(moment: datetime | None) -> str | None:
@@ -86,7 +87,7 @@ def exception_handler(exc, context):
         if status == 409 and "current_version" in exc.extra:  # stale If-Match
             version = exc.extra["current_version"]
             body["current_version"] = version
-            return Response(body, status=409, headers={"ETag": f'"{version}"'})
+            return with_etag(Response(body, status=409), version)
         return Response(body, status=status)
     if isinstance(exc, exceptions.ValidationError):
         return Response(error_body(400, path, "Bad request", first_error(exc.detail)), status=400)

@@ -17,7 +17,8 @@ from tessera.core.accounts.authentication import CookieJWTAuthentication
 from tessera.core.common.errors import Forbidden
 from tessera.core.tickets.counts import ticket_count
 from tessera.core.triage import selectors, services
-from tessera.surfaces.drf import StrictJSONParser
+from tessera.surfaces import drf
+from tessera.surfaces.drf import StrictJSONParser, with_etag
 
 from . import envelope
 from . import schema as doc
@@ -116,18 +117,12 @@ class TicketAllView(SupportView):
 
 
 def if_match_version(request) -> int | None:
-    """The ticket version an ``If-Match`` header asks for (``"3"``, ``W/"3"`` or ``3``);
-    None without the header or for ``*``. A value that is no version can never match (-1)."""
-    raw = request.headers.get("If-Match")
-    if raw is None or raw.strip() in ("", "*"):
-        return None
-    tag = raw.split(",")[0].strip().removeprefix("W/").strip().strip('"')
-    return int(tag) if tag.isascii() and tag.isdigit() and len(tag) < 19 else -1
-
-
-def with_etag(response, ticket):
-    response["ETag"] = f'"{ticket.version}"'
-    return response
+    """The shared ``If-Match`` parse (``tessera.surfaces.drf``); here a header that carries
+    no version is no 400 but a version no ticket has (-1), so it can never match: 409."""
+    try:
+        return drf.if_match_version(request)
+    except drf.InvalidIfMatch:
+        return -1
 
 
 @extend_schema(parameters=[doc.TICKET_ID])
@@ -140,7 +135,8 @@ class TicketDetailView(SupportView):
     )
     def get(self, request, ticket_id: str):
         ticket = selectors.support_ticket_get(actor=request.user, ticket_id=ticket_id)
-        return with_etag(envelope.ok(ticket_data(ticket), "Ticket retrieved successfully"), ticket)
+        data = ticket_data(ticket)
+        return with_etag(envelope.ok(data, "Ticket retrieved successfully"), ticket.version)
 
     @extend_schema(
         operation_id="support_ticket_update",
@@ -162,7 +158,8 @@ class TicketDetailView(SupportView):
             expected_version=if_match_version(request),
         )
         ticket = selectors.support_ticket_get(actor=request.user, ticket_id=ticket_id)
-        return with_etag(envelope.ok(ticket_data(ticket), "Ticket updated successfully"), ticket)
+        data = ticket_data(ticket)
+        return with_etag(envelope.ok(data, "Ticket updated successfully"), ticket.version)
 
     @extend_schema(
         operation_id="support_ticket_delete",

@@ -4,12 +4,10 @@ selector, calls one service and renders. Errors are DRF's shapes (project except
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
 from rest_framework import serializers as drf_serializers
-from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -22,6 +20,7 @@ from tessera.core.common.errors import Conflict, ValidationFailed
 from tessera.core.common.pagination import StandardPagination
 from tessera.core.projects import permissions
 from tessera.core.workshop import selectors, services
+from tessera.surfaces.drf import if_match_version, with_etag
 
 from . import schema as d
 from . import serializers as s
@@ -29,19 +28,6 @@ from . import serializers as s
 # The project's JSON parser(s) only (which refuse NUL/lone surrogates with a 400): this is a
 # JSON API, a form or multipart body is a 415.
 JSON_PARSERS = [p for p in api_settings.DEFAULT_PARSER_CLASSES if issubclass(p, JSONParser)]
-IF_MATCH_RE = re.compile(r'(?:W/)?(?:"([0-9]{1,10})"|([0-9]{1,10}))')
-
-
-def if_match_version(request: Request) -> int | None:
-    """The ticket version an optional ``If-Match`` header carries (``"3"``, ``W/"3"``, ``3``);
-    ``*`` or no header: no check. Anything else is a 400."""
-    raw = request.headers.get("If-Match")
-    if raw is None or raw.strip() == "*":
-        return None
-    match = IF_MATCH_RE.fullmatch(raw.strip())
-    if match is None:
-        raise ParseError('If-Match must carry the ticket\'s version, e.g. "3".')
-    return int(match.group(1) or match.group(2))
 
 
 class WorkshopView(APIView):
@@ -50,12 +36,12 @@ class WorkshopView(APIView):
     parser_classes = JSON_PARSERS
 
     def handle_exception(self, exc: Exception) -> Response:
-        if isinstance(exc, Conflict):  # 409 with the version as a number, and as ETag
-            version = exc.extra.get("current_version")
-            response = Response({"detail": exc.message, "current_version": version}, status=409)
-            response["ETag"] = f'"{version}"'
-            return response
-        return super().handle_exception(exc)
+        # A stale If-Match: the project's handler answers 409 {"detail", "current_version"};
+        # this surface also sends the current version as the ETag.
+        response = super().handle_exception(exc)
+        if isinstance(exc, Conflict):
+            with_etag(response, exc.extra.get("current_version"))
+        return response
 
     def paginate(self, request: Request, items: Any, render: Callable[[list], list]) -> Response:
         paginator = StandardPagination()
@@ -86,9 +72,7 @@ def render_tickets(tickets: list) -> list[dict]:
 def ticket_response(request: Request, ticket_id: Any, status: int = 200) -> Response:
     """The ticket as the caller may see it now, with its version as the ``ETag``."""
     ticket = selectors.access_workshop_ticket(actor=request.user, ticket_id=ticket_id)
-    response = Response(render_tickets([ticket])[0], status=status)
-    response["ETag"] = f'"{ticket.version}"'
-    return response
+    return with_etag(Response(render_tickets([ticket])[0], status=status), ticket.version)
 
 
 # --- tickets ---------------------------------------------------------------------------------
