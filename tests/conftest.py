@@ -1,10 +1,17 @@
-"""Shared fixtures: users, projects from blueprints, API clients per auth style."""
+"""Shared fixtures: users, projects from blueprints, API clients per auth style, a real SMTP
+server."""
 
 from __future__ import annotations
 
+import email
 import itertools
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass
+from email.message import Message
 
 import pytest
+from aiosmtpd.controller import Controller
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
@@ -75,3 +82,60 @@ def api():
         return client
 
     return make
+
+
+@dataclass(frozen=True)
+class ReceivedMail:
+    """One message the test SMTP server accepted: its envelope recipients and its bytes."""
+
+    recipients: list[str]
+    raw: bytes
+
+    @property
+    def message(self) -> Message:
+        return email.message_from_bytes(self.raw)
+
+
+class SmtpInbox:
+    """A real SMTP server (aiosmtpd) on loopback keeping what it receives in ``received``.
+    ``stop()`` takes it down and ``start()`` brings it back on the same ``port``."""
+
+    host = "127.0.0.1"
+
+    def __init__(self) -> None:
+        with socket.socket() as s:  # a port nobody listens on, for this server
+            s.bind((self.host, 0))
+            self.port: int = s.getsockname()[1]
+        self.received: list[ReceivedMail] = []
+        self._controller: Controller | None = None
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd API)
+        self.received.append(ReceivedMail(list(envelope.rcpt_tos), envelope.original_content))
+        return "250 Message accepted for delivery"
+
+    def start(self) -> None:
+        self._controller = Controller(self, hostname=self.host, port=self.port)
+        self._controller.start()
+
+    def stop(self) -> None:
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+
+@pytest.fixture
+def smtp_inbox(settings) -> Iterator[SmtpInbox]:
+    """A running ``SmtpInbox``. This process's Django mail goes to it over SMTP; a subprocess
+    needs ``EMAIL_HOST``/``EMAIL_PORT`` from ``smtp_inbox.host``/``smtp_inbox.port``."""
+    inbox = SmtpInbox()
+    inbox.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = inbox.host
+    settings.EMAIL_PORT = inbox.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    try:
+        yield inbox
+    finally:
+        inbox.stop()

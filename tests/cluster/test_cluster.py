@@ -11,7 +11,6 @@ import json
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -31,23 +30,6 @@ DB_NAME = "tessera_cluster_test"
 PG = "postgres://postgres@127.0.0.1:5432"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[bytes] = []
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd API)
-        with self.lock:
-            self.messages.append(envelope.content)
-        return "250 OK"
-
-
 def http(method: str, path: str, body: dict | None = None, token: str | None = None):
     data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(PROXY + path, data=data, method=method)
@@ -64,13 +46,7 @@ def http(method: str, path: str, body: dict | None = None, token: str | None = N
 
 
 @pytest.fixture
-def cluster(tmp_path):
-    from aiosmtpd.controller import Controller
-
-    inbox = Inbox()
-    smtp_port = free_port()
-    smtp = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
-    smtp.start()
+def cluster(tmp_path, smtp_inbox):
     with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
     import redis
@@ -83,8 +59,8 @@ def cluster(tmp_path):
             "CLUSTER_DATABASE_URL": f"{PG}/{DB_NAME}",
             "CLUSTER_DATA_DIR": str(tmp_path / "data"),
             "REDIS_URL": "redis://127.0.0.1:6379/9",
-            "EMAIL_HOST": "127.0.0.1",
-            "EMAIL_PORT": str(smtp_port),
+            "EMAIL_HOST": smtp_inbox.host,
+            "EMAIL_PORT": str(smtp_inbox.port),
         }
     )
     log = open(tmp_path / "cluster.log", "w")
@@ -123,7 +99,7 @@ def cluster(tmp_path):
     )
     yield {
         "demo": json.loads(demo.stdout),
-        "inbox": inbox,
+        "inbox": smtp_inbox,
         "pids": tmp_path / "data" / "pids.json",
         "log": tmp_path / "cluster.log",
     }
@@ -132,7 +108,6 @@ def cluster(tmp_path):
         proc.wait(timeout=30)
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
-    smtp.stop()
     log.close()
 
 
@@ -231,7 +206,7 @@ def assert_nothing_lost(cluster, acknowledged, comments) -> int:
         assert pending == 0, "emails still unsent"
         sent = conn.execute("SELECT count(*) FROM notifications_outboundemail").fetchone()[0]
     assert sent > 0, "the load produced no email at all"
-    assert len(cluster["inbox"].messages) >= sent, "an email was lost on its way to SMTP"
+    assert len(cluster["inbox"].received) >= sent, "an email was lost on its way to SMTP"
     return sent
 
 
@@ -250,7 +225,7 @@ def test_cluster_loses_nothing_when_a_worker_and_an_app_die(cluster):
     assert "app1 exited" in log and "worker1 exited" in log, "the kills did not happen"
     print(
         f"cluster: {len(acknowledged)} tickets and {len(comments)} comments acknowledged, "
-        f"{sent} emails queued, {len(cluster['inbox'].messages)} received"
+        f"{sent} emails queued, {len(cluster['inbox'].received)} received"
     )
 
 

@@ -71,38 +71,3 @@ def create(client, categories, customer):
         return r.json()
 
     return make
-
-
-@pytest.fixture
-def smtp_server(settings):
-    """A real SMTP server (aiosmtpd) on 127.0.0.1; Django sends to it over SMTP.
-    Yields the list of received ``email.message.Message`` objects."""
-    import email
-    import socket
-
-    from aiosmtpd.controller import Controller
-
-    received: list = []
-
-    class Handler:
-        async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd API
-            msg = email.message_from_bytes(envelope.content)
-            msg["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
-            received.append(msg)
-            return "250 OK"
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = port
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_HOST_USER = ""
-    settings.EMAIL_HOST_PASSWORD = ""
-    try:
-        yield received
-    finally:
-        controller.stop()

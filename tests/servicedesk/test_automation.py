@@ -23,7 +23,7 @@ def _body(msg) -> str:
 
 
 def test_status_change_mails_customer_and_assignee(
-    client, create, customer, agent2, smtp_server, django_capture_on_commit_callbacks
+    client, create, customer, agent2, smtp_inbox, django_capture_on_commit_callbacks
 ):
     t = create(customer=customer.pk, assigned_to=agent2.pk)
     with django_capture_on_commit_callbacks(execute=True):
@@ -31,16 +31,17 @@ def test_status_change_mails_customer_and_assignee(
             f"{BASE}/tickets/{t['id']}/change_status/", {"status": "in_progress"}, format="json"
         )
     assert r.status_code == 200
-    assert len(smtp_server) == 1
-    msg = smtp_server[0]
-    assert set(msg["X-Envelope-To"].split(", ")) == {"it@acme.example", "agent2@example.test"}
+    assert len(smtp_inbox.received) == 1
+    mail = smtp_inbox.received[0]
+    msg = mail.message
+    assert set(mail.recipients) == {"it@acme.example", "agent2@example.test"}
     assert msg["Subject"].startswith("[TKT-000001]") and "In Progress" in msg["Subject"]
     assert "from new to in_progress" in _body(msg)
     assert OutboundEmail.objects.get().status == OutboundEmail.Status.SENT
 
 
 def test_public_comment_mails_but_internal_note_does_not(
-    client, create, customer, agent, agent2, smtp_server, django_capture_on_commit_callbacks
+    client, create, customer, agent, agent2, smtp_inbox, django_capture_on_commit_callbacks
 ):
     t = create(customer=customer.pk, assigned_to=agent.pk)
     with django_capture_on_commit_callbacks(execute=True):
@@ -52,15 +53,16 @@ def test_public_comment_mails_but_internal_note_does_not(
         client.post(
             f"{BASE}/comments/", {"ticket": t["id"], "content": "We are on it"}, format="json"
         )
-    assert len(smtp_server) == 1
-    msg = smtp_server[0]
+    assert len(smtp_inbox.received) == 1
+    mail = smtp_inbox.received[0]
+    msg = mail.message
     # the acting agent is the assignee: only the customer is told
-    assert msg["X-Envelope-To"] == "it@acme.example"
+    assert mail.recipients == ["it@acme.example"]
     assert "We are on it" in _body(msg) and "secret" not in _body(msg)
 
 
 def test_refused_change_sends_nothing(
-    client, create, customer, smtp_server, django_capture_on_commit_callbacks
+    client, create, customer, smtp_inbox, django_capture_on_commit_callbacks
 ):
     t = create(customer=customer.pk)
     with django_capture_on_commit_callbacks(execute=True):
@@ -68,7 +70,7 @@ def test_refused_change_sends_nothing(
             f"{BASE}/tickets/{t['id']}/change_status/", {"status": "reopened"}, format="json"
         )
     assert r.status_code == 400
-    assert smtp_server == [] and OutboundEmail.objects.count() == 0
+    assert smtp_inbox.received == [] and OutboundEmail.objects.count() == 0
 
 
 # ---- auto-assignment by category ---------------------------------------------------------
@@ -94,7 +96,7 @@ def test_auto_assignment_round_robin_opt_in(client, create, categories, agent, a
 
 
 def test_sla_task_is_registered_and_notifies_once(
-    client, create, agent, agent2, smtp_server, django_capture_on_commit_callbacks
+    client, create, agent, agent2, smtp_inbox, django_capture_on_commit_callbacks
 ):
     assert "servicedesk.sla_check" in PERIODIC
     task = PERIODIC["servicedesk.sla_check"].task
@@ -112,13 +114,13 @@ def test_sla_task_is_registered_and_notifies_once(
         with django_capture_on_commit_callbacks(execute=True):
             assert task.call() == 2
             assert task.call() == 0  # once per ticket
-    by_ticket = {m["Subject"].split("]")[0][1:]: m for m in smtp_server}
+    by_ticket = {m.message["Subject"].split("]")[0][1:]: m for m in smtp_inbox.received}
     assert set(by_ticket) == {late["ticket_number"], unassigned_late["ticket_number"]}
-    assert by_ticket[late["ticket_number"]]["X-Envelope-To"] == "agent2@example.test"
-    assert set(by_ticket[unassigned_late["ticket_number"]]["X-Envelope-To"].split(", ")) == {
+    assert by_ticket[late["ticket_number"]].recipients == ["agent2@example.test"]
+    assert set(by_ticket[unassigned_late["ticket_number"]].recipients) == {
         agent.email,
         agent2.email,
     }
-    assert "SLA breached" in by_ticket[late["ticket_number"]]["Subject"]
+    assert "SLA breached" in by_ticket[late["ticket_number"]].message["Subject"]
     hist = client.get(f"{BASE}/history/?action=sla_breached").json()["results"]
     assert {h["ticket"] for h in hist} == {late["id"], unassigned_late["id"]}

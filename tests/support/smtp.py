@@ -1,47 +1,10 @@
-"""Loopback SMTP servers for tests: a real one (aiosmtpd) that keeps what it receives, and a
-silent one that accepts connections and never answers (a hung mail server)."""
+"""A hung mail server for tests: accepts connections and never answers. (The real SMTP server
+that keeps what it receives is the ``smtp_inbox`` fixture in tests/conftest.py.)"""
 
 from __future__ import annotations
 
-import email
 import socket
 import threading
-from email.message import Message
-
-from aiosmtpd.controller import Controller
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[tuple[list[str], Message]] = []
-
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd API)
-        self.messages.append(
-            (list(envelope.rcpt_tos), email.message_from_bytes(envelope.original_content))
-        )
-        return "250 Message accepted for delivery"
-
-
-class SmtpServer:
-    """``with SmtpServer() as smtp:`` → ``smtp.port``, ``smtp.inbox.messages``."""
-
-    def __init__(self) -> None:
-        self.inbox = Inbox()
-        self.port = free_port()
-        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
-
-    def __enter__(self) -> SmtpServer:
-        self.controller.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.controller.stop()
 
 
 class SilentServer:

@@ -8,27 +8,22 @@ import pytest
 from tessera.core.notifications.models import OutboundEmail
 from tessera.core.triage.services import support_ticket_create
 
-from .smtp import SmtpServer
-
 pytestmark = pytest.mark.django_db
 
 
 def test_assigned_moderator_receives_text_and_html_with_a_link(
-    desk, settings, django_capture_on_commit_callbacks, client_for
+    desk, settings, django_capture_on_commit_callbacks, client_for, smtp_inbox
 ):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.TESSERA_BASE_URL = "https://desk.example"
-    with SmtpServer() as smtp:
-        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", smtp.port
-        with django_capture_on_commit_callbacks(execute=True):
-            ticket = support_ticket_create(
-                actor=desk.user,
-                title="Database connection pool exhausted",
-                description="PostgreSQL refuses new connections every afternoon; the database "
-                "logs say too many clients already.",
-            )
-    assert len(smtp.inbox.messages) == 1
-    recipients, message = smtp.inbox.messages[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket = support_ticket_create(
+            actor=desk.user,
+            title="Database connection pool exhausted",
+            description="PostgreSQL refuses new connections every afternoon; the database "
+            "logs say too many clients already.",
+        )
+    assert len(smtp_inbox.received) == 1
+    recipients, message = smtp_inbox.received[0].recipients, smtp_inbox.received[0].message
     assert recipients == [desk.mod2.email]  # the databases moderator
     assert message["To"] == desk.mod2.email
     assert "assigned to you" in message["Subject"]

@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-from .smtp import SilentServer, SmtpServer
+from .smtp import SilentServer
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -88,7 +88,7 @@ def steps(db: Path, ticket_id: int) -> dict[str, tuple[str, int]]:
     return {name: (status, attempts) for name, status, attempts in rows}
 
 
-def test_killed_worker_loses_nothing(tmp_path):
+def test_killed_worker_loses_nothing(tmp_path, smtp_inbox):
     db = tmp_path / "tessera.sqlite3"
     base_env = {
         **os.environ,
@@ -126,27 +126,26 @@ def test_killed_worker_loses_nothing(tmp_path):
     assert running == [(1,)]  # the killed run is stranded in the queue
     assert query(db, "SELECT COUNT(*) FROM tickets_ticketassignment") == [(1,)]
 
-    with SmtpServer() as smtp:
-        env = {**base_env, "EMAIL_PORT": str(smtp.port)}
-        time.sleep(2.2)  # let the dead run's lease expire
-        assert manage(env, "shell", "-c", RESUME).strip().splitlines()[-1] == "1"
-        second = worker(env)
-        try:
-            wait_for(
-                lambda: (
-                    query(
-                        db,
-                        "SELECT pipeline_status FROM triage_tickettriage WHERE ticket_id = ?",
-                        ticket_id,
-                    )
-                    == [("done",)]
+    env = {**base_env, "EMAIL_PORT": str(smtp_inbox.port)}
+    time.sleep(2.2)  # let the dead run's lease expire
+    assert manage(env, "shell", "-c", RESUME).strip().splitlines()[-1] == "1"
+    second = worker(env)
+    try:
+        wait_for(
+            lambda: (
+                query(
+                    db,
+                    "SELECT pipeline_status FROM triage_tickettriage WHERE ticket_id = ?",
+                    ticket_id,
                 )
+                == [("done",)]
             )
-            wait_for(lambda: len(smtp.inbox.messages) >= 1, timeout=20)
-            time.sleep(1)  # anything doubled would arrive now
-        finally:
-            os.killpg(second.pid, signal.SIGTERM)
-            second.wait(20)
+        )
+        wait_for(lambda: len(smtp_inbox.received) >= 1, timeout=20)
+        time.sleep(1)  # anything doubled would arrive now
+    finally:
+        os.killpg(second.pid, signal.SIGTERM)
+        second.wait(20)
 
     state = steps(db, ticket_id)
     assert all(status == "succeeded" for status, _ in state.values()), state
@@ -157,7 +156,7 @@ def test_killed_worker_loses_nothing(tmp_path):
         "ai-processing": 1,
         "assign-moderator": 1,
     }
-    assert len(smtp.inbox.messages) == 1
-    assert smtp.inbox.messages[0][0] == ["mod@example.test"]
+    assert len(smtp_inbox.received) == 1
+    assert smtp_inbox.received[0].recipients == ["mod@example.test"]
     assert query(db, "SELECT status FROM notifications_outboundemail") == [("sent",)]
     assert query(db, "SELECT COUNT(*) FROM tickets_ticketassignment") == [(1,)]
