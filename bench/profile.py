@@ -49,6 +49,11 @@ def main() -> int:
         .stdout.strip()
         .splitlines()[-1]
     )
+    from bench.run import _initial_states
+
+    env = {**os.environ}
+    for template, state in _initial_states(env).items():
+        creds["projects"].setdefault(template, {})["state"] = state
     import django
 
     django.setup()

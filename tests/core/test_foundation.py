@@ -12,12 +12,13 @@ from django.db import transaction
 from rest_framework.test import APIClient
 
 from tessera.core.audit.models import AppendOnlyError, Event
-from tessera.core.common.errors import Forbidden, InvalidTransition
+from tessera.core.common.errors import Forbidden, InvalidTransition, ValidationFailed
 from tessera.core.projects import permissions
 from tessera.core.projects.models import Role
 from tessera.core.projects.services import membership_remove, membership_set
 from tessera.core.tickets.models import Ticket
 from tessera.core.tickets.services import ticket_create, ticket_transition
+from tessera.core.workshop.services import PartInput, workshop_ticket_create
 
 pytestmark = pytest.mark.django_db
 
@@ -147,10 +148,27 @@ def test_workshop_tickets_move_only_through_the_workshop_services(make_project, 
     project = make_project("workshop", "WS")
     for role in ("master", "super_admin", "ops_manager", "technician", "qc_inspector"):
         actor = member(project, role)
-        ticket = ticket_create(actor=member(project, "master"), project=project, title="repair")
+        ticket = workshop_ticket_create(
+            actor=member(project, "master"),
+            project=project,
+            serial_number=f"SN-{role}",
+            parts=[PartInput(name="Screen", color="green", planned_minutes=30, xp=5)],
+            title="repair",
+            confirm_create=True,
+            create_reason="new device",
+        )
         with pytest.raises(Forbidden):
             ticket_transition(actor=actor, ticket=ticket, to_state="ASSIGNED")
         assert Ticket.objects.get(pk=ticket.pk).state.key == "NEW"
+
+
+def test_workshop_tickets_are_created_only_through_intake(make_project, member):
+    """The generic create would leave a workshop ticket without its intake rows (item,
+    parts, metrics); the blueprint refuses it, so every workshop ticket has them."""
+    project = make_project("workshop", "WSI")
+    with pytest.raises(ValidationFailed):
+        ticket_create(actor=member(project, "super_admin"), project=project, title="no intake")
+    assert not Ticket.objects.filter(project=project).exists()
 
 
 def test_a_role_without_transition_rights_cannot_move(make_project, member):

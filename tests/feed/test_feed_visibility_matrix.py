@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tessera.core.tickets.services import ticket_assign, ticket_create
+from tests.factories import any_ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +36,7 @@ def test_role_sees_what_its_project_role_allows(
     root = make_user(is_superuser=True)
     project = make_project(template, "MX")
     viewer = member(project, role)
-    other = ticket_create(actor=root, project=project, title="someone else's")
+    other = any_ticket(project, root, "someone else's")
     _, raw = make_token(viewer)
     client = feed(raw)
     body = client.get("/api/tickets/").json()

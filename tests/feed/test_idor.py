@@ -8,6 +8,7 @@ import pytest
 
 from tessera.core.organizations.services import company_create
 from tessera.core.tickets.services import ticket_assign, ticket_create
+from tests.factories import any_ticket
 from tests.feed.test_feed_visibility_matrix import MATRIX
 
 pytestmark = pytest.mark.django_db
@@ -33,12 +34,9 @@ def test_tickets_of_another_project_are_invisible(
     same_kind = make_project(template, "OTHER")
     other_kind = make_project("servicedesk" if template != "servicedesk" else "boards", "ELSE")
     viewer = member(mine, role)
-    own = ticket_create(actor=root, project=mine, title="my own ticket")
+    own = any_ticket(mine, root, "my own ticket")
     ticket_assign(actor=root, ticket=own, assignees=[viewer])  # visible to every role
-    foreign = [
-        ticket_create(actor=root, project=project, title=SECRET)
-        for project in (same_kind, other_kind)
-    ]
+    foreign = [any_ticket(project, root, SECRET) for project in (same_kind, other_kind)]
     _, raw = make_token(viewer)
     client = feed(raw)
     listed = client.get("/api/tickets/").json()

@@ -14,8 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import Resolver404, resolve
 
 from tessera.core.accounts.services import api_token_create
-from tessera.core.tickets.services import comment_add, ticket_create, ticket_set_tags
-from tessera.core.workshop.services import PartInput, workshop_ticket_create
+from tessera.core.tickets.services import comment_add, ticket_set_tags
+from tests.factories import any_ticket
 
 # (surface, template of the tickets it shows, path, auth style). Paths with ``{ticket}`` are
 # per-ticket lists (the newest ticket, which gets comments/events as more tickets are added).
@@ -110,24 +110,7 @@ def _client(api, auth: str, user):
 
 
 def _create(project, actor, title: str):
-    if project.template == "workshop":  # the workshop API lists only intake tickets
-        return workshop_ticket_create(
-            actor=actor,
-            project=project,
-            serial_number=f"PERF-{project.pk}-{title}",
-            parts=[PartInput(name="Fan", color="red", planned_minutes=20, xp=3)],
-            title=title,
-            description="Query budget guard",
-            confirm_create=True,
-            create_reason="perf test",
-        )
-    return ticket_create(
-        actor=actor,
-        project=project,
-        title=title,
-        description="Query budget guard",
-        check_permission=False,
-    )
+    return any_ticket(project, actor, title, description="Query budget guard")
 
 
 def _add_tickets(project, actor, n: int, start: int):

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 
 from tessera.core.audit.services import event_record
@@ -72,21 +72,22 @@ def _display(value: Any) -> str:
 def ticket_number_next(project_id: int) -> int:
     """Take the project's next number. Must run inside the creating transaction.
 
-    The UPDATE comes before the read: on PostgreSQL it row-locks the counter until commit,
-    on SQLite (IMMEDIATE transactions) the writer lock is already held; a rolled-back create
-    gives its number back, so numbers stay gap-free.
+    One ``UPDATE … RETURNING`` (PostgreSQL, SQLite ≥ 3.35): on PostgreSQL it row-locks the
+    counter until commit, on SQLite (IMMEDIATE transactions) the writer lock is already
+    held; a rolled-back create gives its number back, so numbers stay gap-free.
     """
-    updated = ProjectCounter.objects.filter(project_id=project_id).update(
-        last_number=F("last_number") + 1
-    )
-    if not updated:
+    table = ProjectCounter._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last_number = last_number + 1 WHERE project_id = %s "
+            "RETURNING last_number",
+            [project_id],
+        )
+        row = cursor.fetchone()
+    if row is None:
         ProjectCounter.objects.get_or_create(project_id=project_id)
         return ticket_number_next(project_id)
-    return (
-        ProjectCounter.objects.filter(project_id=project_id)
-        .values_list("last_number", flat=True)
-        .get()
-    )
+    return int(row[0])
 
 
 def _check_assignees(project: Project, users: Iterable) -> list:
@@ -156,10 +157,20 @@ def ticket_create(
     company=None,
     created_by=None,
     check_permission: bool = True,
+    blueprint_service: bool = False,
     **fields: Any,
 ) -> Ticket:
     """Create a ticket with the project's next number, its initial (or column's) state, and
-    a ``created`` audit event. ``fields`` takes the other updatable fields."""
+    a ``created`` audit event. ``fields`` takes the other updatable fields.
+
+    A blueprint whose tickets need more than a ticket row (``generic_create=False``: the
+    workshop's intake) is refused unless its own service calls (``blueprint_service=True``).
+    """
+    if not (project.blueprint.generic_create or blueprint_service):
+        raise ValidationFailed(
+            "Tickets of this project are created through its own intake",
+            fields={"project": ["Create this project's tickets through its intake."]},
+        )
     if check_permission:
         permissions.require_perm(actor, "add_ticket", project.pk)
     unknown = set(fields) - UPDATABLE_FIELDS

@@ -65,21 +65,20 @@ def require_workshop_role(actor, perm: str = "view_ticket") -> list[int] | None:
 
 
 def _ticket_queryset(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
-    return (
-        qs.filter(workshop__isnull=False)
-        .select_related(
-            "project",
-            "state",
-            "created_by",
-            "workshop",
-            "workshop__inventory_item",
-            "workshop__technician",
-            "workshop__approved_by",
-        )
-        .prefetch_related(
-            Prefetch("part_specs", queryset=PartSpec.objects.order_by("position", "id")),
-            Prefetch("work_sessions", queryset=WorkSession.objects.order_by("id")),
-        )
+    # Every ticket of a workshop project came through intake and has its metrics row (the
+    # blueprint refuses generic creation), so no "has metrics" join narrows the list: its
+    # count is then read from the per-group counts (tickets.counts).
+    return qs.select_related(
+        "project",
+        "state",
+        "created_by",
+        "workshop",
+        "workshop__inventory_item",
+        "workshop__technician",
+        "workshop__approved_by",
+    ).prefetch_related(
+        Prefetch("part_specs", queryset=PartSpec.objects.order_by("position", "id")),
+        Prefetch("work_sessions", queryset=WorkSession.objects.order_by("id")),
     )
 
 

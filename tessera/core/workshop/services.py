@@ -264,6 +264,7 @@ def workshop_ticket_create(
         title=(title or "").strip() or f"Repair {serial}"[:255],
         description=description or "",
         check_permission=False,
+        blueprint_service=True,
     )
     PartSpec.objects.bulk_create(
         [

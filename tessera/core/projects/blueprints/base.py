@@ -37,6 +37,9 @@ class Blueprint:
     priorities: dict[int, tuple[str, str]] = field(default_factory=dict)
     default_priority: int = 2
     number_format: str = "{key}-{number}"
+    # False: the blueprint's own service creates its tickets (with the rows it needs beside
+    # the ticket, e.g. workshop intake); the generic ``ticket_create`` refuses them.
+    generic_create: bool = True
 
     def priority_key(self, value: int) -> str:
         return self.priorities.get(value, (str(value), str(value)))[0]

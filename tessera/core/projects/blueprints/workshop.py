@@ -5,6 +5,7 @@ from .base import Blueprint, ColumnSpec, StateSpec, TransitionSpec
 READ = {"view_ticket", "view_all_tickets"}
 
 WORKSHOP = Blueprint(
+    generic_create=False,  # intake only: every workshop ticket has its metrics row
     key="workshop",
     roles={
         "master": frozenset(READ | {"add_ticket", "comment_ticket"}),
