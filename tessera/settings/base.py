@@ -308,6 +308,8 @@ LOGGING = {
 }
 
 # Feed (document 004): page size of GET /api/tickets/ (docs/surfaces/feed.md)
+# A search counts (and so pages through) at most this many matches, newest first; 0: all.
+TESSERA_SEARCH_MAX_RESULTS = env_int("TESSERA_SEARCH_MAX_RESULTS", 1000)
 TESSERA_FEED_PAGE_SIZE = env_int("TESSERA_FEED_PAGE_SIZE", 100)
 TESSERA_FEED_MAX_PAGE_SIZE = env_int("TESSERA_FEED_MAX_PAGE_SIZE", 500)
 

@@ -202,3 +202,27 @@ def test_index_backend_matches_vendor():
         else:
             cursor.execute("SELECT sql FROM sqlite_master WHERE name = 'search_ticketdocument'")
             assert "fts5" in cursor.fetchone()[0].lower()
+
+
+def test_a_search_counts_and_pages_at_most_its_limit(setup, settings, api):
+    """Past TESSERA_SEARCH_MAX_RESULTS matches a search counts the limit, and its pages end
+    there, newest matches first (the service desk's list as a client sees it)."""
+    from tessera.core.tickets.counts import ticket_count
+
+    settings.TESSERA_SEARCH_MAX_RESULTS = 3
+    owner, project = setup
+    made = [new_ticket(owner, project, f"Toner low {i}") for i in range(5)]
+    new_ticket(owner, project, "Unrelated")
+    qs = ticket_search(Ticket.objects.order_by("-created_at", "-id"), "toner")
+    assert ticket_count(qs) == 3
+    assert ticket_count(qs.filter(pk__in=[made[0].pk])) == 1  # under the limit: exact
+    client = api(owner)
+    body = client.get("/api/ticketing/tickets/?search=toner&page_size=2").json()
+    assert body["count"] == 3
+    page2 = client.get(body["next"]).json()
+    assert page2["next"] is None
+    seen = [t["id"] for t in body["results"] + page2["results"]]
+    assert seen == [t.pk for t in reversed(made)][:3]
+    assert client.get("/api/ticketing/tickets/?search=toner&page_size=2&page=3").status_code == 404
+    settings.TESSERA_SEARCH_MAX_RESULTS = 0  # no limit: every match counted
+    assert client.get("/api/ticketing/tickets/?search=toner").json()["count"] == 5

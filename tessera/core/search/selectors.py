@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import re
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import F, FloatField, QuerySet
 from django.db.models.expressions import RawSQL
+
+from tessera.core.tickets.counts import with_count_limit
 
 WORD_RE = re.compile(r"[^\W_]+")
 MAX_TERMS = 16
@@ -65,6 +68,7 @@ def tickets_matching(qs: QuerySet, text: str, *, number: int | None = None) -> Q
         parts.append("SELECT id FROM tickets_ticket WHERE number = %s")
         params.append(number)
     qs = qs.filter(pk__in=RawSQL(" UNION ".join(parts), params))
+    qs = with_count_limit(qs, settings.TESSERA_SEARCH_MAX_RESULTS)
     if qs.query.order_by:
         return qs
     rank_parts: list[str] = []
