@@ -19,6 +19,7 @@ from rest_framework_simplejwt.authentication import JWTAuthentication
 from tessera.core.common.errors import Conflict, ValidationFailed
 from tessera.core.common.pagination import StandardPagination
 from tessera.core.projects import permissions
+from tessera.core.tickets.counts import ticket_count
 from tessera.core.workshop import selectors, services
 from tessera.surfaces.drf import if_match_version, with_etag
 
@@ -43,9 +44,16 @@ class WorkshopView(APIView):
             with_etag(response, exc.extra.get("current_version"))
         return response
 
-    def paginate(self, request: Request, items: Any, render: Callable[[list], list]) -> Response:
+    def paginate(
+        self,
+        request: Request,
+        items: Any,
+        render: Callable[[list], list],
+        count: Callable[[], int] | None = None,
+    ) -> Response:
+        """A page of ``items``; ``count`` (optional) says how to count all of them."""
         paginator = StandardPagination()
-        page = paginator.paginate_queryset(items, request, view=self)
+        page = paginator.paginate_queryset(items, request, view=self, count=count)
         return paginator.get_paginated_response(render(list(page)))
 
     @staticmethod
@@ -97,7 +105,7 @@ class TicketListView(WorkshopView):
             ordering=f.get("ordering"),
             slim=True,
         )
-        return self.paginate(request, qs, render_tickets)
+        return self.paginate(request, qs, render_tickets, count=lambda: ticket_count(qs))
 
 
 class TicketCreateView(WorkshopView):
