@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+from tessera.core.common.pagination import CountedPaginator
+from tessera.core.tickets.counts import ticket_count
 
 from .. import selectors
 from .common import page_errors
@@ -16,7 +18,8 @@ from .tickets import render_ticket
 def portal(request: HttpRequest) -> HttpResponse:
     flt = selectors.TicketFilter.from_params(request.GET)
     tickets = selectors.workspace_tickets(actor=request.user, flt=flt)
-    page = Paginator(tickets, 25).get_page(request.GET.get("page"))
+    paginator = CountedPaginator(tickets, 25, count=lambda: ticket_count(tickets))
+    page = paginator.get_page(request.GET.get("page"))
     return render(request, "web/portal.html", {"page": page, "flt": flt})
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from tessera.core.common.errors import TesseraError
+from tessera.core.common.pagination import CountedPaginator
+from tessera.core.tickets.counts import ticket_count
 
 from .. import selectors, services
 from .common import error_messages
@@ -35,7 +36,7 @@ def _render(
 ) -> HttpResponse:
     flt = selectors.TicketFilter.from_params(params)
     tickets = selectors.workspace_tickets(actor=request.user, flt=flt)
-    paginator = Paginator(tickets, PAGE_SIZE)
+    paginator = CountedPaginator(tickets, PAGE_SIZE, count=lambda: ticket_count(tickets))
     page = paginator.get_page(request.GET.get("page"))
     context = {
         "flt": flt,
