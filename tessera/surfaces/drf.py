@@ -18,6 +18,13 @@ from rest_framework.request import Request
 
 from tessera.core.common.errors import TesseraError
 
+# One character that Python's ``str.strip()`` keeps (DRF trims every CharField with it), for
+# the OpenAPI documents' patterns. Those are ECMA-262 regexes, whose ``\s`` lacks the
+# separators U+001C-U+001F and U+0085 that Python strips: "\x1c" matched ``[^\s]`` and
+# was then refused as blank (found by fuzzing). NUL is refused everywhere.
+NOT_SPACE = r"[^\s\x00\x1c-\x1f\x85]"
+SPACE = r"[\s\x1c-\x1f\x85]"
+
 
 class ConflictError(exceptions.APIException):
     status_code = 409

@@ -18,6 +18,8 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers
 
+from tessera.surfaces.drf import NOT_SPACE, SPACE
+
 from .serializers import PRIORITIES, TICKET_STATUS
 
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
@@ -26,7 +28,7 @@ NO_NUL = r"^[^\x00]*$"
 
 
 def trimmed_min(n: int) -> str:
-    return rf"^\s*[^\s\x00][^\x00]{{{n - 2},}}[^\s\x00]\s*$"
+    return rf"^{SPACE}*{NOT_SPACE}[^\x00]{{{n - 2},}}{NOT_SPACE}{SPACE}*$"
 
 
 def enum(values: list[str], **kwargs) -> serializers.Field:
@@ -102,7 +104,7 @@ LOGIN_BODY = _closed_object(
         "email": {
             "type": "string",
             "maxLength": 254,
-            "pattern": r"^[^\x00]*[^\s\x00][^\x00]*$",
+            "pattern": rf"^[^\x00]*{NOT_SPACE}[^\x00]*$",
             "description": "Email or username",
         },
         "password": {"type": "string", "minLength": 1, "maxLength": 256, "pattern": NO_NUL},

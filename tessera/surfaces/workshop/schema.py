@@ -25,6 +25,7 @@ from tessera.core.workshop.models import (
     XpKind,
     XpSource,
 )
+from tessera.surfaces.drf import NOT_SPACE
 
 TAG = "workshop (document 000)"
 MAX_ID = 2**63 - 1
@@ -272,7 +273,7 @@ def _text(name: str, description: str, max_length: int = 100) -> OpenApiParamete
             "type": "string",
             "minLength": 1,
             "maxLength": max_length,
-            "pattern": r"^[^\x00]*\S[^\x00]*$",
+            "pattern": rf"^[^\x00]*{NOT_SPACE}[^\x00]*$",
         },
         description=description,
     )
