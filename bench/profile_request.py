@@ -1,7 +1,7 @@
 """Where a bench scenario spends its time: every SQL query of one request, timed, and the
 plan of the slowest (``EXPLAIN ANALYZE``), in-process against a bench database.
 
-    .venv/bin/python bench/profile.py --db tessera_bench_1m [--only servicedesk/filter] [--explain]
+    .venv/bin/python bench/profile_request.py --db tessera_bench_1m [--only servicedesk/filter] [--explain]
 
 Uses the same scenarios as ``bench/run.py`` (``tessera_scenarios``); each request is made
 ``--repeat`` times with Django's test client and the fastest run is reported, so a cold
@@ -29,6 +29,13 @@ def main() -> int:
     parser.add_argument("--only", default="", help="comma-separated surface/kind filters")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE the slowest")
+    parser.add_argument(
+        "--cprofile",
+        type=int,
+        default=0,
+        metavar="N",
+        help="after timing, run the request N more times under cProfile and print the top",
+    )
     args = parser.parse_args()
     os.environ.update(
         {
@@ -102,12 +109,34 @@ def main() -> int:
             )
             for ms, sql in queries:
                 print(f"   {ms:8.1f} ms  {sql[:300]}")
+            if args.cprofile:
+                _cprofile(args.cprofile, client, kind, cand, extra)
             if args.explain and queries and kind != "create":
                 slowest = max(queries)[1]
                 with connection.cursor() as cur:
                     cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + slowest)
                     print("\n".join("      " + r[0] for r in cur.fetchall()))
     return 0
+
+
+def _cprofile(times: int, client, kind: str, cand, extra: dict) -> None:
+    """Python time by function over ``times`` requests (cumulative, top 40)."""
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    for _ in range(times):
+        profiler.enable()
+        if kind == "create":
+            path, body = cand
+            text = json.dumps(body).replace("{uniq}", f"p{time.time_ns()}")
+            client.post(path, text, content_type="application/json", **extra)
+        else:
+            client.get(cand, **extra)
+        profiler.disable()
+    stats = pstats.Stats(profiler)
+    stats.sort_stats("cumulative").print_stats(os.environ.get("PROFILE_FILTER", ""), 45)
+    stats.sort_stats("tottime").print_stats(25)
 
 
 if __name__ == "__main__":
