@@ -4,7 +4,7 @@ On PostgreSQL ``col = ANY(ARRAY(SELECT …))``: the subquery runs once (an InitP
 outer query sees a list of values, as if the ids had been written out. ``col IN (SELECT …)``
 instead becomes a semi-join, one more relation in the join search; with the joins a list
 page needs for display, that search cost ~50 ms of planning per request at eight relations
-(measured with ``bench/profile.py``). Elsewhere (SQLite) it is a plain ``IN (SELECT …)``.
+(measured with ``bench/profile_request.py``). Elsewhere (SQLite) it is a plain ``IN (SELECT …)``.
 """
 
 from __future__ import annotations
