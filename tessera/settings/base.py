@@ -140,20 +140,29 @@ def database_config() -> dict:
         config["CONN_HEALTH_CHECKS"] = True
         if config["ENGINE"] == "django.db.backends.sqlite3":
             config.setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
-        elif limit := env_int("DB_JOIN_COLLAPSE_LIMIT", 4):
-            # A list page joins up to eight tables for display; with PostgreSQL's default
-            # (8) planning them cost 7-25 ms per request against ~1 ms of execution.
-            # Reordering within groups of four keeps plans good and planning ~3 ms
-            # (docs/performance.md). 0: the server's own setting.
-            config.setdefault("OPTIONS", {})["options"] = (
-                f"-c join_collapse_limit={limit} -c from_collapse_limit={limit}"
-            )
+        else:
+            postgres_options(config.setdefault("OPTIONS", {}))
         return config
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(DATA_DIR / "tessera.sqlite3"),
         "OPTIONS": SQLITE_OPTIONS,
     }
+
+
+def postgres_options(options: dict) -> None:
+    if env_bool("DB_SERVER_SIDE_BINDING", True):
+        # psycopg binds parameters on the server and prepares a statement the fifth time
+        # a connection runs it: a list page's queries are then neither parsed nor planned
+        # again (docs/performance.md). Off for a pooler in transaction mode (PgBouncer).
+        options["server_side_binding"] = True
+        options["prepare_threshold"] = env_int("DB_PREPARE_THRESHOLD", 5)
+    if limit := env_int("DB_JOIN_COLLAPSE_LIMIT", 4):
+        # A list page joins up to eight tables for display; with PostgreSQL's default (8)
+        # planning them cost 7-25 ms per request against ~1 ms of execution. Reordering
+        # within groups of four keeps plans good and planning ~3 ms (docs/performance.md).
+        # 0: the server's own setting.
+        options["options"] = f"-c join_collapse_limit={limit} -c from_collapse_limit={limit}"
 
 
 SQLITE_OPTIONS = {
@@ -246,7 +255,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "tessera.core.common.pagination.StandardPagination",
     "PAGE_SIZE": 20,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["tessera.surfaces.filtering.FilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "tessera.surfaces.drf.exception_handler",
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "tessera.surfaces.drf.LenientContentNegotiation",

@@ -12,6 +12,7 @@ from tessera.core.accounts.models import User
 from tessera.core.crm.models import Customer
 from tessera.core.servicedesk import selectors as sd
 from tessera.core.tickets.selectors import in_states_keyed, ticket_search
+from tessera.surfaces.filtering import FilterSet
 
 BOOL_CHOICES = [(v, v) for v in ("true", "false", "True", "False", "1", "0")]
 
@@ -43,7 +44,7 @@ class IntegerFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
-class TicketFilter(django_filters.FilterSet):
+class TicketFilter(FilterSet):
     status = django_filters.ChoiceFilter(
         choices=[(s, s) for s in sd.STATUSES], method="filter_status"
     )
@@ -99,15 +100,15 @@ class TicketFilter(django_filters.FilterSet):
         return ticket_search(qs, value)
 
 
-class CommentFilter(django_filters.FilterSet):
+class CommentFilter(FilterSet):
     ticket = IntegerFilter(field_name="ticket_id")
     is_internal = StrictBooleanFilter(field_name="is_internal")
 
 
-class AttachmentFilter(django_filters.FilterSet):
+class AttachmentFilter(FilterSet):
     ticket = IntegerFilter(field_name="ticket_id")
 
 
-class HistoryFilter(django_filters.FilterSet):
+class HistoryFilter(FilterSet):
     ticket = IntegerFilter(field_name="ticket_id")
     action = django_filters.ChoiceFilter(choices=[(a, a) for a in sd.HISTORY_ACTIONS])

@@ -32,6 +32,7 @@ from tessera.core.tickets.models import Ticket
 from tessera.core.tickets.selectors import access_ticket
 from tessera.core.tickets.services import attachment_add, ticket_delete
 from tessera.surfaces.drf import if_match_version, with_etag
+from tessera.surfaces.filtering import FilterSet
 
 from . import filters as f
 from . import schema
@@ -568,7 +569,7 @@ class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
         return sd.categories_for(self.request.user).filter(is_active=True).order_by("slug", "id")
 
 
-class CustomerFilter(django_filters.FilterSet):
+class CustomerFilter(FilterSet):
     search = django_filters.CharFilter(method="filter_search")
 
     def filter_search(self, qs, name: str, value: str):
