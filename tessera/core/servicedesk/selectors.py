@@ -27,7 +27,11 @@ from tessera.core.projects import permissions
 from tessera.core.projects.blueprints import get_blueprint
 from tessera.core.projects.models import Project, StateCategory
 from tessera.core.tickets.models import Attachment, Category, Comment, Ticket, TicketAssignment
-from tessera.core.tickets.selectors import tickets_visible_to
+from tessera.core.tickets.selectors import (
+    first_assignees,
+    tag_names_by_ticket,
+    tickets_visible_to,
+)
 
 TEMPLATE = "servicedesk"
 BLUEPRINT = get_blueprint(TEMPLATE)
@@ -146,26 +150,8 @@ def ticket_rows_complete(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     or None) and ``tag_names`` (sorted like ``Tag.Meta.ordering``) to a page of rows — two
     queries whatever the page size."""
     ids = [row["id"] for row in rows]
-    assignees: dict[int, dict[str, Any]] = {}
-    tag_names: dict[int, list[str]] = {}
-    if ids:
-        for ticket_id, user_id, username, first, last in (
-            TicketAssignment.objects.filter(ticket_id__in=ids)
-            .order_by("assigned_at", "id")
-            .values_list(
-                "ticket_id", "user_id", "user__username", "user__first_name", "user__last_name"
-            )
-        ):
-            assignees.setdefault(
-                ticket_id,
-                {"id": user_id, "username": username, "first_name": first, "last_name": last},
-            )
-        for ticket_id, name in (
-            Ticket.tags.through.objects.filter(ticket_id__in=ids)
-            .order_by("tag__name", "tag_id")
-            .values_list("ticket_id", "tag__name")
-        ):
-            tag_names.setdefault(ticket_id, []).append(name)
+    assignees = first_assignees(ids, "id", "username", "first_name", "last_name")
+    tag_names = tag_names_by_ticket(ids)
     for row in rows:
         row["assignee"] = assignees.get(row["id"])
         row["tag_names"] = tag_names.get(row["id"], [])

@@ -183,11 +183,19 @@ def _triage(ticket) -> Any:
         return None
 
 
-def ticket_data(ticket, *, enhanced: bool = False) -> dict[str, Any]:
-    """Document 001's Ticket object; ``enhanced`` adds ``assignee``/``creator`` emails."""
+ASSIGNEE_FIELDS = ("public_id", "email")
+_READ = object()
+
+
+def ticket_data(ticket, *, enhanced: bool = False, assignee: Any = _READ) -> dict[str, Any]:
+    """Document 001's Ticket object; ``enhanced`` adds ``assignee``/``creator`` emails.
+    ``assignee``: the first assignee's ``ASSIGNEE_FIELDS`` (``first_assignees``) or None;
+    by default read from the ticket's assignments."""
     triage = _triage(ticket)
-    assignments = list(ticket.assignments.all())
-    assignee = assignments[0].user if assignments else None
+    if assignee is _READ:
+        assignments = list(ticket.assignments.all())  # prefetched by the detail's selector
+        user = assignments[0].user if assignments else None
+        assignee = {f: getattr(user, f) for f in ASSIGNEE_FIELDS} if user else None
     creator = ticket.created_by
     data: dict[str, Any] = {
         "id": str(ticket.public_id),
@@ -196,7 +204,7 @@ def ticket_data(ticket, *, enhanced: bool = False) -> dict[str, Any]:
         "status": ticket.state.key,
         "priority": SUPPORT.priority_key(ticket.priority),
         "created_by": str(creator.public_id) if creator else None,
-        "assigned_to": str(assignee.public_id) if assignee else None,
+        "assigned_to": str(assignee["public_id"]) if assignee else None,
         "summary": triage.summary if triage else None,
         "helpful_notes": triage.helpful_notes if triage else None,
         "related_skills": triage.related_skills if triage else None,
@@ -204,7 +212,7 @@ def ticket_data(ticket, *, enhanced: bool = False) -> dict[str, Any]:
         "updated_at": iso_ms(ticket.updated_at),
     }
     if enhanced:
-        data["assignee"] = {"email": assignee.email} if assignee else None
+        data["assignee"] = {"email": assignee["email"]} if assignee else None
         data["creator"] = {"email": creator.email} if creator else None
     return data
 
