@@ -21,24 +21,26 @@ def _num(v, digits: int = 1) -> str:
 def render(report: dict) -> str:
     rows = {r["key"]: r for r in report["rows"]}
     floor = (rows.get("floor/raw-sql-20") or {}).get("rps")
+    drf = (rows.get("floor/drf-jwt-20") or {}).get("rps")
     out = [
         f"{report.get('tessera_tickets_in_db', report['tickets']):,} tickets, "
         f"{report['connections']} connections, {report['duration_s']} s per scenario, "
         f"{report.get('server', 'gunicorn -w 2')}; worker RSS MB {report['memory_rss_mb']}; "
         f"load at the end: {report.get('loadavg_at_end', '?')}",
         "",
-        "| target / scenario | req/s | p50 ms | p99 ms | SQL/req | × raw-SQL floor | × peer | "
-        "load before |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| target / scenario | req/s | p50 ms | p99 ms | SQL/req | × raw-SQL floor | × DRF floor "
+        "| × peer | load before |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for key, r in rows.items():
         if "skipped" in r:
-            out.append(f"| {key} | skipped: {r['skipped'][:70]} | | | | | | |")
+            out.append(f"| {key} | skipped: {r['skipped'][:70]} | | | | | | | |")
             continue
         vs_floor = round(r["rps"] / floor, 2) if floor and r.get("rps") else None
+        vs_drf = round(r["rps"] / drf, 2) if drf and r.get("rps") else None
         out.append(
             f"| {key} | {_num(r.get('rps'))} | {_num(r.get('p50_ms'))} | {_num(r.get('p99_ms'))} "
-            f"| {_num(r.get('queries'))} | {_num(vs_floor, 2)} "
+            f"| {_num(r.get('queries'))} | {_num(vs_floor, 2)} | {_num(vs_drf, 2)} "
             f"| {_num(r.get('ratio_vs_peer'))} | {_num(r.get('load1_before'), 2)} |"
         )
     return "\n".join(out)

@@ -297,10 +297,13 @@ def run_target(name, base, scen, args, results, slow=False):
             headers["Cookie"] = "; ".join(cookies)
         else:
             log(f"{name}: login {path} → {status}, no cookie")
+    wanted = [w for w in args.only.split(",") if w]
     for kind in KINDS:
+        key = f"{name}/{kind}"
+        if wanted and not any(w in key for w in wanted):
+            continue
         method = "POST" if kind == "create" else "GET"
         path, body, queries = probe(base, headers, scen.get(kind, []), method)
-        key = f"{name}/{kind}"
         if path is None:
             log(f"{key}: skipped ({body})")
             results[key] = {"skipped": body}
@@ -343,6 +346,11 @@ def main() -> int:
         help="before measuring, wait (at most MINUTES) for load < --quiet-load",
     )
     parser.add_argument("--quiet-load", type=float, default=1.5)
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated scenario filters, e.g. 'servicedesk/list,boards' (floors always run)",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         log("wrk missing: apt-get install -y wrk (Debian package)")
@@ -382,20 +390,19 @@ def main() -> int:
         wait_up(base + "/bench/floor/json")
         if args.wait_quiet:
             wait_quiet(args.quiet_load, args.wait_quiet)
-        floors = {"floor/json": "/bench/floor/json", "floor/raw-sql-20": "/bench/floor/sql"}
-        for key, path in floors.items():
+        bearer = {"Authorization": f"Bearer {creds['jwt']}"}
+        floors = {
+            "floor/json": ("/bench/floor/json", {}),
+            "floor/raw-sql-20": ("/bench/floor/sql", {}),
+            "floor/drf-jwt-20": ("/bench/floor/drf", bearer),
+        }
+        for key, (path, headers) in floors.items():
             before = load1()
             log(f"{key}: wrk (load {before})")
-            r = wrk(
-                base + path,
-                {},
-                seconds=args.duration,
-                conns=args.connections,
-                body=None,
-                timeout=10,
-            )
+            r = wrk(base + path, headers, seconds=args.duration, conns=args.connections,
+                    body=None, timeout=10)  # fmt: skip
             r.update({"path": path, "method": "GET", "load1_before": before,
-                      "queries": probe(base, {}, [path], "GET")[2]})  # fmt: skip
+                      "queries": probe(base, headers, [path], "GET")[2]})  # fmt: skip
             results[key] = r
         for name, scen in tessera_scenarios(base, creds).items():
             run_target(f"tessera-{name}", base, scen, args, results)
@@ -482,11 +489,12 @@ def _fmt(v, unit="") -> str:
 
 def _report(args, results, memory, creds, elapsed) -> dict:
     floor = (results.get("floor/raw-sql-20") or {}).get("rps")
+    drf_floor = (results.get("floor/drf-jwt-20") or {}).get("rps")
     peer_rps = {k.split("/")[1]: v.get("rps") for k, v in results.items() if k.startswith("peer-")}
     rows = []
     print()
     print(f"{'target/scenario':32} {'req/s':>9} {'p50 ms':>9} {'p99 ms':>9} {'SQL/req':>8} "
-          f"{'non2xx':>7} {'vs peer':>9} {'vs floor':>9} {'bytes':>7} {'load':>5}")  # fmt: skip
+          f"{'non2xx':>7} {'vs peer':>9} {'vs floor':>9} {'vs drf':>7} {'bytes':>7} {'load':>5}")  # fmt: skip
     for key, r in results.items():
         if "skipped" in r:
             print(f"{key:32} skipped: {r['skipped'][:80]}")
@@ -497,11 +505,14 @@ def _report(args, results, memory, creds, elapsed) -> dict:
         if key.startswith("tessera-") and peer_rps.get(kind) and r.get("rps"):
             ratio = round(r["rps"] / peer_rps[kind], 1)
         vs_floor = round(r["rps"] / floor, 2) if floor and r.get("rps") else None
+        vs_drf = round(r["rps"] / drf_floor, 2) if drf_floor and r.get("rps") else None
         print(f"{key:32} {_fmt(r.get('rps')):>9} {_fmt(r.get('p50_ms')):>9} "
               f"{_fmt(r.get('p99_ms')):>9} {_fmt(r.get('queries')):>8} {r.get('non_2xx', 0):>7} "
-              f"{_fmt(ratio, 'x'):>9} {_fmt(vs_floor):>9} {_fmt(r.get('response_bytes')):>7} "
+              f"{_fmt(ratio, 'x'):>9} {_fmt(vs_floor):>9} {_fmt(vs_drf):>7} "
+              f"{_fmt(r.get('response_bytes')):>7} "
               f"{_fmt(r.get('load1_before')):>5}")  # fmt: skip
-        rows.append({"key": key, **r, "ratio_vs_peer": ratio, "ratio_vs_raw_sql_floor": vs_floor})
+        rows.append({"key": key, **r, "ratio_vs_peer": ratio, "ratio_vs_raw_sql_floor": vs_floor,
+                     "ratio_vs_drf_floor": vs_drf})  # fmt: skip
     print(f"\nworker RSS MB: {memory}   tickets: {creds.get('tickets')}   took {elapsed:.0f}s")
     return {
         "tickets": args.tickets,
