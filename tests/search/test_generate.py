@@ -61,3 +61,25 @@ def test_generate_fills_every_template_and_the_workshop_rows(make_user, api):
         format="json",
     )
     assert created.status_code == 201, created.content[:300]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_generate_turns_the_per_row_triggers_off_on_postgresql():
+    """The per-batch reindex replaces the per-row triggers; a refused ``SET`` (e.g. a bound
+    parameter under server-side binding) once left them on silently: 8x slower."""
+    from django.db import connection
+
+    from tessera.core.search.generator import _bypass_triggers
+
+    if connection.vendor != "postgresql":
+        pytest.skip("session_replication_role is PostgreSQL's")
+    try:
+        assert _bypass_triggers(True) is True
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW session_replication_role")
+            assert cursor.fetchone()[0] == "replica"
+    finally:
+        assert _bypass_triggers(False) is True
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW session_replication_role")
+        assert cursor.fetchone()[0] == "origin"

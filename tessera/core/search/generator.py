@@ -28,7 +28,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 
 from tessera.core.accounts.models import User
 from tessera.core.common import clock
@@ -490,13 +490,14 @@ def _bypass_triggers(enable_bypass: bool) -> bool:
             cursor.execute("SET gin_pending_list_limit = '64MB'")
             try:
                 with transaction.atomic():
-                    cursor.execute(
-                        "SET session_replication_role = %s",
-                        ["replica" if enable_bypass else "origin"],
-                    )
+                    # A literal: SET takes no bound parameter (server-side binding refuses it).
+                    role = "replica" if enable_bypass else "origin"
+                    cursor.execute(f"SET session_replication_role = {role}")
                 return True
-            except Exception:  # not a superuser: keep the triggers (slower, still correct)
-                return False
+            except DatabaseError as exc:
+                if getattr(exc.__cause__, "sqlstate", None) != "42501":
+                    raise  # only "insufficient privilege" is expected; anything else is a bug
+                return False  # not a superuser: keep the triggers (slower, still correct)
         if connection.vendor == "sqlite":
             if enable_bypass:
                 for sql in ddl.SQLITE_BACKWARD[:-1]:
