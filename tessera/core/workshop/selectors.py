@@ -142,13 +142,14 @@ LIST_FIELDS = (
 
 
 def access_workshop_ticket(*, actor, ticket_id: Any) -> Ticket:
-    """A workshop ticket the actor may see with its context, or one ``NotFound``."""
+    """A workshop ticket the actor may see with its context, or one ``NotFound``. Its part
+    specs and sessions are not prefetched: ``ticket_page_context`` reads them as a page."""
     require_workshop_role(actor)
     ticket = access_ticket(
         actor=actor,
         ticket_id=_id(ticket_id, "Ticket not found"),
         template=TEMPLATE,
-        queryset=_ticket_queryset(Ticket.objects.all()),
+        queryset=_ticket_queryset(Ticket.objects.all()).prefetch_related(None),
     )
     return ticket
 
