@@ -167,7 +167,11 @@ def doc(
         responses[status] = page_of(*page)
     else:
         responses[status] = ok
-    responses.update({code: ERRORS[code] for code in errors})
+    if request is not None and 415 not in errors:
+        # Any operation that reads a body answers 415 to one it cannot parse by its
+        # Content-Type (none, or one no parser takes; found by fuzzing a multipart body).
+        errors = (*errors, 415)
+    responses.update({code: ERRORS[code] for code in sorted(errors)})
     return extend_schema(
         tags=[TAG],
         summary=summary,
