@@ -228,36 +228,35 @@ def with_card_fields(qs: QuerySet[Ticket], *, actor) -> QuerySet[Ticket]:
     )
 
 
-def assignee_ids_by_ticket(ticket_ids: list[int]) -> dict[int, list[int]]:
-    """The assignees' user ids of each ticket, in the order they were assigned: one query.
-    (Plain rows: ``prefetch_related`` built a model per assignment and cost ~2 ms a page.)"""
+def _assignments_in_order(ticket_ids: list[int], *columns: str) -> QuerySet:
+    """``(ticket_id, *columns)`` of the tickets' assignments, in the order they were made
+    (``assigned_at``, then id). Plain rows: ``prefetch_related`` built a model per
+    assignment and cost ~2 ms a page."""
     from .models import TicketAssignment
 
+    return (
+        TicketAssignment.objects.filter(ticket_id__in=ticket_ids)
+        .order_by("assigned_at", "id")
+        .values_list("ticket_id", *columns)
+    )
+
+
+def assignee_ids_by_ticket(ticket_ids: list[int]) -> dict[int, list[int]]:
+    """The assignees' user ids of each ticket, in the order they were assigned: one query."""
     found: dict[int, list[int]] = {}
     if ticket_ids:
-        rows = (
-            TicketAssignment.objects.filter(ticket_id__in=ticket_ids)
-            .order_by("assigned_at", "id")
-            .values_list("ticket_id", "user_id")
-        )
-        for ticket_id, user_id in rows:
+        for ticket_id, user_id in _assignments_in_order(ticket_ids, "user_id"):
             found.setdefault(ticket_id, []).append(user_id)
     return found
 
 
 def first_assignees(ticket_ids: list[int], *fields: str) -> dict[int, dict[str, Any]]:
-    """The first assignee (by ``assigned_at``, then id) of each ticket, as a dict of the
-    user's ``fields``: one query, for single-assignee documents."""
-    from .models import TicketAssignment
-
+    """The first assignee of each ticket, as a dict of the user's ``fields``: one query,
+    for single-assignee documents."""
     found: dict[int, dict[str, Any]] = {}
     if ticket_ids:
-        rows = (
-            TicketAssignment.objects.filter(ticket_id__in=ticket_ids)
-            .order_by("assigned_at", "id")
-            .values_list("ticket_id", *(f"user__{f}" for f in fields))
-        )
-        for ticket_id, *values in rows:
+        columns = [f"user__{f}" for f in fields]
+        for ticket_id, *values in _assignments_in_order(ticket_ids, *columns):
             found.setdefault(ticket_id, dict(zip(fields, values, strict=True)))
     return found
 
