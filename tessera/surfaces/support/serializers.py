@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tessera.core.projects.blueprints.support import SUPPORT
+from tessera.core.tickets.selectors import first_assignees
 
 from .envelope import iso_ms
 
@@ -184,18 +185,27 @@ def _triage(ticket) -> Any:
 
 
 ASSIGNEE_FIELDS = ("public_id", "email")
-_READ = object()
 
 
-def ticket_data(ticket, *, enhanced: bool = False, assignee: Any = _READ) -> dict[str, Any]:
+def ticket_data(ticket, *, enhanced: bool = False) -> dict[str, Any]:
+    """One ticket as document 001's Ticket object; its first assignee comes from its
+    assignments (prefetched in order by ``support_ticket_get``)."""
+    assignments = list(ticket.assignments.all())
+    user = assignments[0].user if assignments else None
+    assignee = {f: getattr(user, f) for f in ASSIGNEE_FIELDS} if user else None
+    return _ticket_body(ticket, assignee, enhanced=enhanced)
+
+
+def tickets_data(tickets: list, *, enhanced: bool = False) -> list[dict[str, Any]]:
+    """A page of tickets; the first assignees in one query (``first_assignees``)."""
+    assignees = first_assignees([t.pk for t in tickets], *ASSIGNEE_FIELDS)
+    return [_ticket_body(t, assignees.get(t.pk), enhanced=enhanced) for t in tickets]
+
+
+def _ticket_body(ticket, assignee: dict[str, Any] | None, *, enhanced: bool) -> dict[str, Any]:
     """Document 001's Ticket object; ``enhanced`` adds ``assignee``/``creator`` emails.
-    ``assignee``: the first assignee's ``ASSIGNEE_FIELDS`` (``first_assignees``) or None;
-    by default read from the ticket's assignments."""
+    ``assignee``: the first assignee's ``ASSIGNEE_FIELDS``, or None."""
     triage = _triage(ticket)
-    if assignee is _READ:
-        assignments = list(ticket.assignments.all())  # prefetched by the detail's selector
-        user = assignments[0].user if assignments else None
-        assignee = {f: getattr(user, f) for f in ASSIGNEE_FIELDS} if user else None
     creator = ticket.created_by
     data: dict[str, Any] = {
         "id": str(ticket.public_id),

@@ -16,7 +16,6 @@ from rest_framework.views import APIView
 from tessera.core.accounts.authentication import CookieJWTAuthentication
 from tessera.core.common.errors import Forbidden
 from tessera.core.tickets.counts import ticket_count
-from tessera.core.tickets.selectors import first_assignees
 from tessera.core.triage import selectors, services
 from tessera.surfaces import drf
 from tessera.surfaces.drf import StrictJSONParser, with_etag
@@ -25,12 +24,12 @@ from . import envelope
 from . import schema as doc
 from .security import refuse_cross_site_writes
 from .serializers import (
-    ASSIGNEE_FIELDS,
     CreateTicketInput,
     UpdateTicketInput,
     query_params,
     step_data,
     ticket_data,
+    tickets_data,
 )
 
 
@@ -73,8 +72,7 @@ def _page(request, *, scope: str, enhanced: bool, message: str):
     total = ticket_count(qs)
     offset = (page - 1) * limit
     rows = list(qs[offset : offset + limit]) if offset < total else []
-    assignees = first_assignees([t.pk for t in rows], *ASSIGNEE_FIELDS)
-    data = [ticket_data(t, enhanced=enhanced, assignee=assignees.get(t.pk)) for t in rows]
+    data = tickets_data(rows, enhanced=enhanced)
     return envelope.ok(data, message, meta={"total": total, "page": page, "limit": limit})
 
 
