@@ -76,7 +76,13 @@ def _ticket_queryset(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
         "workshop__inventory_item",
         "workshop__technician",
         "workshop__approved_by",
-    ).prefetch_related(
+    )
+
+
+def _with_parts_and_sessions(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    """For pages that read ``part_specs`` and ``work_sessions`` per ticket (the web's shop
+    floor and review); API pages use ``ticket_page_context`` instead."""
+    return qs.prefetch_related(
         Prefetch("part_specs", queryset=PartSpec.objects.order_by("position", "id")),
         Prefetch("work_sessions", queryset=WorkSession.objects.order_by("id")),
     )
@@ -119,8 +125,7 @@ def ticket_list(
     if serial:
         qs = qs.filter(workshop__inventory_item__serial_number=serial)
     qs = _ticket_queryset(qs)
-    if slim:
-        qs = qs.only(*LIST_FIELDS).prefetch_related(None)
+    qs = qs.only(*LIST_FIELDS) if slim else _with_parts_and_sessions(qs)
     return qs.order_by(*TICKET_ORDERINGS.get(ordering or "", ("-created_at", "-id")))
 
 
@@ -149,7 +154,7 @@ def access_workshop_ticket(*, actor, ticket_id: Any) -> Ticket:
         actor=actor,
         ticket_id=_id(ticket_id, "Ticket not found"),
         template=TEMPLATE,
-        queryset=_ticket_queryset(Ticket.objects.all()).prefetch_related(None),
+        queryset=_ticket_queryset(Ticket.objects.all()),
     )
     return ticket
 
