@@ -289,3 +289,86 @@ def statements(vendor: str, *, forward: bool) -> list[str]:
     if vendor == "sqlite":
         return SQLITE_FORWARD if forward else SQLITE_BACKWARD
     return []
+
+
+# ---- the vocabulary of indexed words (PostgreSQL) -------------------------------------
+#
+# A prefix term (``'screen':*``) makes GIN read the postings of every word starting with
+# ``screen`` into one lossy bitmap and re-check each candidate document: 70 ms for a
+# common prefix at 1,000,000 tickets. The same query over the words themselves
+# (``'screen' | 'screenshot'``) is answered from exact entries in ~20 ms. ``search_word``
+# lists every indexed word a search term can be a prefix of, so the search can expand a
+# prefix to its words (``tessera.core.search.selectors``). A trigger on the documents adds
+# new words in the writing transaction; words are never removed (a word no document holds
+# any more matches nothing). Words that start with a digit or ASCII punctuation are left
+# out: a term never starts with punctuation, and a term starting with a digit stays a
+# prefix term (ticket numbers would otherwise fill the table).
+
+PG_WORD_FILTER = """
+    ascii({w}) NOT BETWEEN 33 AND 64 AND ascii({w}) NOT BETWEEN 91 AND 96
+    AND ascii({w}) NOT BETWEEN 123 AND 126
+"""
+
+PG_WORDS_FORWARD = [
+    'CREATE TABLE search_word (word text COLLATE "C" PRIMARY KEY)',
+    f"""
+    CREATE FUNCTION search_words_add(words text[]) RETURNS void LANGUAGE sql AS $$
+        INSERT INTO search_word (word)
+        SELECT DISTINCT w FROM unnest(words) w
+        WHERE {PG_WORD_FILTER.format(w="w")}
+          AND NOT EXISTS (SELECT 1 FROM search_word s WHERE s.word = w)
+        ON CONFLICT DO NOTHING
+    $$
+    """,
+    """
+    CREATE FUNCTION search_trg_document_words() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP = 'INSERT' THEN
+            PERFORM search_words_add(tsvector_to_array(NEW.document));
+        ELSE
+            PERFORM search_words_add(ARRAY(
+                SELECT unnest(tsvector_to_array(NEW.document))
+                EXCEPT SELECT unnest(tsvector_to_array(OLD.document))));
+        END IF;
+        RETURN NULL;
+    END $$
+    """,
+    """
+    CREATE TRIGGER search_document_words_ins AFTER INSERT ON search_ticketdocument
+        FOR EACH ROW EXECUTE FUNCTION search_trg_document_words()
+    """,
+    """
+    CREATE TRIGGER search_document_words_upd AFTER UPDATE ON search_ticketdocument
+        FOR EACH ROW WHEN (OLD.document IS DISTINCT FROM NEW.document)
+        EXECUTE FUNCTION search_trg_document_words()
+    """,
+]
+
+# Words of a range of documents (the backfill, and bulk loaders that bypass the triggers).
+PG_WORDS_OF_RANGE = f"""
+    INSERT INTO search_word (word)
+    SELECT DISTINCT w FROM search_ticketdocument d, unnest(tsvector_to_array(d.document)) w
+    WHERE d.ticket_id BETWEEN %(first)s AND %(last)s AND {PG_WORD_FILTER.format(w="w")}
+    ON CONFLICT DO NOTHING
+"""
+
+PG_WORDS_BACKFILL = f"""
+    INSERT INTO search_word (word)
+    SELECT DISTINCT w FROM search_ticketdocument d, unnest(tsvector_to_array(d.document)) w
+    WHERE {PG_WORD_FILTER.format(w="w")}
+    ON CONFLICT DO NOTHING
+"""
+
+PG_WORDS_BACKWARD = [
+    "DROP TRIGGER IF EXISTS search_document_words_ins ON search_ticketdocument",
+    "DROP TRIGGER IF EXISTS search_document_words_upd ON search_ticketdocument",
+    "DROP FUNCTION IF EXISTS search_trg_document_words()",
+    "DROP FUNCTION IF EXISTS search_words_add(text[])",
+    "DROP TABLE IF EXISTS search_word",
+]
+
+
+def word_statements(vendor: str, *, forward: bool) -> list[str]:
+    if vendor != "postgresql":
+        return []
+    return [*PG_WORDS_FORWARD, PG_WORDS_BACKFILL] if forward else PG_WORDS_BACKWARD

@@ -26,12 +26,15 @@ def ensure_triggers(*, using: str = DEFAULT_DB_ALIAS, **_: Any) -> None:
 def reindex_tickets(*, first_id: int, last_id: int, using: str = DEFAULT_DB_ALIAS) -> None:
     """(Re)build the documents of tickets ``first_id..last_id`` in one statement.
 
-    Bulk loaders that bypass the triggers (``manage.py generate``) call this per batch.
+    Bulk loaders that bypass the triggers (``manage.py generate``) call this per batch; on
+    PostgreSQL it also adds the documents' words to the vocabulary (``search_word``).
     """
     connection = connections[using]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(ddl.PG_BULK_INSERT, {"first": first_id, "last": last_id})
+            bounds = {"first": first_id, "last": last_id}
+            cursor.execute(ddl.PG_BULK_INSERT, bounds)
+            cursor.execute(ddl.PG_WORDS_OF_RANGE, bounds)
         elif connection.vendor == "sqlite":
             cursor.execute(
                 "DELETE FROM search_ticketdocument WHERE rowid BETWEEN %s AND %s",

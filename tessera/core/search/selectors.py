@@ -30,15 +30,68 @@ def search_terms(text: str) -> list[str]:
     return [w.lower()[:MAX_TERM_LENGTH] for w in WORD_RE.findall(text or "")][:MAX_TERMS]
 
 
+# A prefix that starts more indexed words than this stays a prefix term (see _pg_query).
+MAX_PREFIX_WORDS = 32
+
+
+def _successor(term: str) -> str | None:
+    """The least string greater than every string that starts with ``term`` (in code point
+    order, which is the ``C`` collation's order of UTF-8), or None if there is none."""
+    code = ord(term[-1]) + 1
+    if 0xD800 <= code <= 0xDFFF:
+        code = 0xE000
+    if code > 0x10FFFF:
+        return None
+    return term[:-1] + chr(code)
+
+
+def _lexeme(word: str) -> str:
+    escaped = word.replace("\\", "\\\\").replace("'", "\\'")
+    return f"'{escaped}'"
+
+
+def _pg_query(terms: list[str]) -> str:
+    """The tsquery text for ``terms``, each term a prefix: as its indexed words
+    (``('screen' | 'screenshot')``) where the vocabulary (``search_word``, see
+    ``tessera.core.search.ddl``) lists between one and ``MAX_PREFIX_WORDS`` of them, else as a
+    prefix term (``'screen':*``). Exact words are found in GIN's entries directly; a prefix
+    reads every posting of every word it starts into a lossy bitmap (70 ms against 20 ms for
+    a common prefix at 1,000,000 tickets). One query for all terms."""
+    bounds = [
+        (term, upper)
+        for term in dict.fromkeys(terms)
+        if not term[0].isascii() or not term[0].isdigit()
+        if (upper := _successor(term)) is not None
+    ]
+    words: dict[str, list[str]] = {}
+    if bounds:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT b.lo, w.word FROM unnest(%s::text[], %s::text[]) AS b(lo, hi) "
+                "CROSS JOIN LATERAL (SELECT word FROM search_word "
+                'WHERE word >= b.lo COLLATE "C" AND word < b.hi COLLATE "C" '
+                'ORDER BY word COLLATE "C" LIMIT %s) w',
+                [[lo for lo, _ in bounds], [hi for _, hi in bounds], MAX_PREFIX_WORDS + 1],
+            )
+            for term, word in cursor.fetchall():
+                words.setdefault(term, []).append(word)
+    parts = []
+    for term in terms:
+        found = words.get(term, [])
+        if 0 < len(found) <= MAX_PREFIX_WORDS:
+            parts.append("(" + " | ".join(_lexeme(w) for w in found) + ")")
+        else:
+            parts.append(f"{_lexeme(term)}:*")
+    return " & ".join(parts)
+
+
 def _match_sql(terms: list[str]) -> tuple[str, str, str]:
     """(ids subquery, rank expression over ``tickets_ticket.id``, query parameter)."""
     if connection.vendor == "postgresql":
-        query = " & ".join(f"'{t}':*" for t in terms)
-        ids = (
-            "SELECT ticket_id FROM search_ticketdocument WHERE document @@ to_tsquery('simple', %s)"
-        )
+        query = _pg_query(terms)
+        ids = "SELECT ticket_id FROM search_ticketdocument WHERE document @@ %s::tsquery"
         rank = (
-            "(SELECT ts_rank('{0.1, 0.3, 0.6, 1.0}', d.document, to_tsquery('simple', %s)) "
+            "(SELECT ts_rank('{0.1, 0.3, 0.6, 1.0}', d.document, %s::tsquery) "
             "FROM search_ticketdocument d WHERE d.ticket_id = tickets_ticket.id)"
         )
         return ids, rank, query
