@@ -15,6 +15,11 @@ path made it (services, admin, bulk loaders).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from django.db.migrations import RunPython
+
 # Long texts are capped so a huge comment thread cannot overflow a tsvector (1 MB).
 TEXT_CAP = 200_000
 
@@ -372,3 +377,17 @@ def word_statements(vendor: str, *, forward: bool) -> list[str]:
     if vendor != "postgresql":
         return []
     return [*PG_WORDS_FORWARD, PG_WORDS_BACKFILL] if forward else PG_WORDS_BACKWARD
+
+
+def run_statements(statements: Callable[..., list[str]]) -> RunPython:
+    """A migration operation that runs ``statements(vendor, forward=...)`` both ways."""
+
+    def forward(apps: Any, schema_editor: Any) -> None:
+        for sql in statements(schema_editor.connection.vendor, forward=True):
+            schema_editor.execute(sql, params=None)
+
+    def backward(apps: Any, schema_editor: Any) -> None:
+        for sql in statements(schema_editor.connection.vendor, forward=False):
+            schema_editor.execute(sql, params=None)
+
+    return RunPython(forward, backward)
