@@ -25,7 +25,13 @@ def render(report: dict) -> str:
     out = [
         f"{report.get('tessera_tickets_in_db', report['tickets']):,} tickets, "
         f"{report['connections']} connections, {report['duration_s']} s per scenario, "
-        f"{report.get('server', 'gunicorn -w 2')}; worker RSS MB {report['memory_rss_mb']}; "
+        f"{report.get('server', 'gunicorn -w 2')}; "
+        + (
+            f"median of {report['rounds']} rounds (req/s of each in brackets); "
+            if report.get("rounds", 1) > 1
+            else ""
+        )
+        + f"worker RSS MB {report['memory_rss_mb']}; "
         f"load at the end: {report.get('loadavg_at_end', '?')}",
         "",
         "| target / scenario | req/s | p50 ms | p99 ms | SQL/req | × raw-SQL floor | × DRF floor "
@@ -38,8 +44,12 @@ def render(report: dict) -> str:
             continue
         vs_floor = round(r["rps"] / floor, 2) if floor and r.get("rps") else None
         vs_drf = round(r["rps"] / drf, 2) if drf and r.get("rps") else None
+        spread = r.get("rounds_rps")
+        rps = _num(r.get("rps"))
+        if spread and len(spread) > 1:
+            rps += " [" + ", ".join(f"{v:,.0f}" for v in spread) + "]"
         out.append(
-            f"| {key} | {_num(r.get('rps'))} | {_num(r.get('p50_ms'))} | {_num(r.get('p99_ms'))} "
+            f"| {key} | {rps} | {_num(r.get('p50_ms'))} | {_num(r.get('p99_ms'))} "
             f"| {_num(r.get('queries'))} | {_num(vs_floor, 2)} | {_num(vs_drf, 2)} "
             f"| {_num(r.get('ratio_vs_peer'))} | {_num(r.get('load1_before'), 2)} |"
         )
