@@ -132,3 +132,39 @@ def test_bulk_reindex_adds_the_words(setup):
     reindex_tickets(first_id=ticket.pk, last_id=ticket.pk)
     assert words_starting("wombat") == ["wombatification"]
     assert found("wombat") == {ticket.pk}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_writers_adding_each_others_new_words_never_wait():
+    """Two open transactions that each add a new word the other adds next: with a unique
+    vocabulary the second insert of each waits for the other (a deadlock; one write fails).
+    Nothing may wait here, and each word is offered once."""
+    import psycopg
+
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("server_side_binding", None)
+    params.pop("prepare_threshold", None)
+    first, second = psycopg.connect(**params), psycopg.connect(**params)
+    insert = (
+        "INSERT INTO search_ticketdocument (ticket_id, document) "
+        "VALUES (%s, to_tsvector('simple', %s))"
+    )
+    try:
+        for conn in (first, second):
+            conn.execute("SET lock_timeout = '2s'")
+        first.execute(insert, [-901, "qqalpha"])
+        second.execute(insert, [-902, "qqbeta"])
+        first.execute(insert, [-903, "qqbeta"])
+        second.execute(insert, [-904, "qqalpha"])
+        first.commit()
+        second.commit()
+        assert selectors._pg_query(["qqalpha", "qqbeta"]) == "('qqalpha') & ('qqbeta')"
+    finally:
+        first.rollback()
+        second.rollback()
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM search_ticketdocument WHERE ticket_id < 0")
+            cursor.execute("DELETE FROM search_word WHERE word IN ('qqalpha', 'qqbeta')")
+        first.close()
+        second.close()

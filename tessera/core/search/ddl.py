@@ -308,6 +308,12 @@ def statements(vendor: str, *, forward: bool) -> list[str]:
 # any more matches nothing). Words that start with a digit or ASCII punctuation are left
 # out: a term never starts with punctuation, and a term starting with a digit stays a
 # prefix term (ticket numbers would otherwise fill the table).
+#
+# ``word`` is deliberately not unique. With a unique index, a writer inserting a new word
+# waits for any open transaction that inserted the same word, and two writers that each
+# hold the other's next new word deadlock (one create fails). Without it nothing waits:
+# two transactions seeing the same new word at the same moment may both add it, and the
+# search reads distinct words.
 
 PG_WORD_FILTER = """
     ascii({w}) NOT BETWEEN 33 AND 64 AND ascii({w}) NOT BETWEEN 91 AND 96
@@ -315,14 +321,14 @@ PG_WORD_FILTER = """
 """
 
 PG_WORDS_FORWARD = [
-    'CREATE TABLE search_word (word text COLLATE "C" PRIMARY KEY)',
+    'CREATE TABLE search_word (word text COLLATE "C" NOT NULL)',
+    "CREATE INDEX search_word_word ON search_word (word)",
     f"""
     CREATE FUNCTION search_words_add(words text[]) RETURNS void LANGUAGE sql AS $$
         INSERT INTO search_word (word)
         SELECT DISTINCT w FROM unnest(words) w
         WHERE {PG_WORD_FILTER.format(w="w")}
           AND NOT EXISTS (SELECT 1 FROM search_word s WHERE s.word = w)
-        ON CONFLICT DO NOTHING
     $$
     """,
     """
@@ -354,14 +360,13 @@ PG_WORDS_OF_RANGE = f"""
     INSERT INTO search_word (word)
     SELECT DISTINCT w FROM search_ticketdocument d, unnest(tsvector_to_array(d.document)) w
     WHERE d.ticket_id BETWEEN %(first)s AND %(last)s AND {PG_WORD_FILTER.format(w="w")}
-    ON CONFLICT DO NOTHING
+      AND NOT EXISTS (SELECT 1 FROM search_word s WHERE s.word = w)
 """
 
 PG_WORDS_BACKFILL = f"""
     INSERT INTO search_word (word)
     SELECT DISTINCT w FROM search_ticketdocument d, unnest(tsvector_to_array(d.document)) w
     WHERE {PG_WORD_FILTER.format(w="w")}
-    ON CONFLICT DO NOTHING
 """
 
 PG_WORDS_BACKWARD = [

@@ -68,9 +68,9 @@ def _pg_query(terms: list[str]) -> str:
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT b.lo, w.word FROM unnest(%s::text[], %s::text[]) AS b(lo, hi) "
-                "CROSS JOIN LATERAL (SELECT word FROM search_word "
+                "CROSS JOIN LATERAL (SELECT DISTINCT word FROM search_word "
                 'WHERE word >= b.lo COLLATE "C" AND word < b.hi COLLATE "C" '
-                'ORDER BY word COLLATE "C" LIMIT %s) w',
+                "ORDER BY word LIMIT %s) w",
                 [[lo for lo, _ in bounds], [hi for _, hi in bounds], MAX_PREFIX_WORDS + 1],
             )
             for term, word in cursor.fetchall():
