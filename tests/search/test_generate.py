@@ -3,6 +3,8 @@ including the workshop's, which lists only tickets that came through intake."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.management import call_command
 
@@ -83,3 +85,43 @@ def test_generate_turns_the_per_row_triggers_off_on_postgresql():
     with connection.cursor() as cursor:
         cursor.execute("SHOW session_replication_role")
         assert cursor.fetchone()[0] == "origin"
+
+
+def _gin_options() -> list[str]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT coalesce(reloptions, '{}') FROM pg_class WHERE relname = %s",
+            ["search_ticketdocument_gin"],
+        )
+        return list(cursor.fetchone()[0])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_generate_batches_gin_entries_and_leaves_the_index_written_directly():
+    """Searches never scan a GIN pending list (docs/decisions.md); generate uses one for its
+    batches only, and what it generated is found through the index afterwards."""
+    from django.db import connection
+
+    from tessera.core.search import index
+    from tessera.core.tickets.selectors import ticket_search
+
+    if connection.vendor != "postgresql":
+        pytest.skip("GIN's pending list is PostgreSQL's")
+    assert _gin_options() == ["fastupdate=off"]
+    try:
+        assert index.gin_pending_list(True) is True
+        assert _gin_options() == ["fastupdate=on"]
+    finally:
+        assert index.gin_pending_list(False) is True
+    assert _gin_options() == ["fastupdate=off"]
+    call_command("generate", tickets=30, batch_size=10, seed=4, no_progress=True)
+    assert _gin_options() == ["fastupdate=off"]
+    titles = dict(Ticket.objects.values_list("pk", "title"))
+    words = {pk: {w.lower() for w in re.findall(r"[^\W_]+", t)} for pk, t in titles.items()}
+    word = max(words[max(titles)], key=len)
+    having = {pk for pk, ws in words.items() if word in ws}
+    assert having
+    found = set(ticket_search(Ticket.objects.all(), word).values_list("pk", flat=True))
+    assert found >= having

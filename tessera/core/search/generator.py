@@ -48,7 +48,7 @@ from tessera.core.tickets.models import Category, Tag, Ticket
 from tessera.core.workshop.models import InventoryItem, PartSpec, TicketMetrics
 
 from . import ddl
-from .index import ensure_triggers, reindex_tickets
+from .index import ensure_triggers, gin_pending_list, reindex_tickets
 from .vocabulary import VOCABULARY, comment_text, description_text, title_text
 
 TEMPLATES = ("workshop", "support", "servicedesk", "boards")
@@ -537,6 +537,7 @@ def generate(
     bar = Progress(tickets, "tickets", enabled=progress)
     done = comments = events = 0
     _bypass_triggers(True)
+    gin_pending_list(True)  # batched GIN merges (the session's list limit is 64 MB)
     try:
         while done < tickets:
             size = min(batch_size, tickets - done)
@@ -555,6 +556,7 @@ def generate(
             bar.update(done)
     finally:
         _bypass_triggers(False)
+        gin_pending_list(False)  # merge what is pending; writes go to the index directly again
         counts.rebuild()  # the per-row count triggers were bypassed with the others
     load_seconds = bar.finish()
     if connection.vendor == "postgresql" and connection.get_autocommit():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 
 from . import ddl
 
@@ -46,3 +46,24 @@ def reindex_tickets(*, first_id: int, last_id: int, using: str = DEFAULT_DB_ALIA
                 {ddl.SQLITE_REFRESH_SELECT} WHERE t.id BETWEEN %s AND %s""",
                 [first_id, last_id],
             )
+
+
+def gin_pending_list(enabled: bool, *, using: str = DEFAULT_DB_ALIAS) -> bool:
+    """Let bulk loaders batch their GIN entries in a pending list (``enabled``), or merge the
+    list and write directly again (the normal state, see ``ddl.PG_GIN_FORWARD``). PostgreSQL
+    only; False where the index cannot be altered (not its owner): still correct, slower."""
+    connection = connections[using]
+    if connection.vendor != "postgresql" or not _index_exists(connection):
+        return False
+    statements = (
+        [f"ALTER INDEX {ddl.GIN_INDEX} SET (fastupdate = on)"] if enabled else ddl.PG_GIN_FORWARD
+    )
+    try:
+        with transaction.atomic(using=using), connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
+    except DatabaseError as exc:
+        if getattr(exc.__cause__, "sqlstate", None) != "42501":
+            raise
+        return False
+    return True
