@@ -315,9 +315,11 @@ def statements(vendor: str, *, forward: bool) -> list[str]:
 # two transactions seeing the same new word at the same moment may both add it, and the
 # search reads distinct words.
 
-PG_WORD_FILTER = """
-    ascii({w}) NOT BETWEEN 33 AND 64 AND ascii({w}) NOT BETWEEN 91 AND 96
-    AND ascii({w}) NOT BETWEEN 123 AND 126
+# A new word ``w`` worth keeping: not led by a digit or ASCII punctuation, not yet listed.
+PG_NEW_WORD = """
+    ascii(w) NOT BETWEEN 33 AND 64 AND ascii(w) NOT BETWEEN 91 AND 96
+    AND ascii(w) NOT BETWEEN 123 AND 126
+    AND NOT EXISTS (SELECT 1 FROM search_word s WHERE s.word = w)
 """
 
 PG_WORDS_FORWARD = [
@@ -326,9 +328,7 @@ PG_WORDS_FORWARD = [
     f"""
     CREATE FUNCTION search_words_add(words text[]) RETURNS void LANGUAGE sql AS $$
         INSERT INTO search_word (word)
-        SELECT DISTINCT w FROM unnest(words) w
-        WHERE {PG_WORD_FILTER.format(w="w")}
-          AND NOT EXISTS (SELECT 1 FROM search_word s WHERE s.word = w)
+        SELECT DISTINCT w FROM unnest(words) w WHERE {PG_NEW_WORD}
     $$
     """,
     """
@@ -355,19 +355,19 @@ PG_WORDS_FORWARD = [
     """,
 ]
 
-# Words of a range of documents (the backfill, and bulk loaders that bypass the triggers).
-PG_WORDS_OF_RANGE = f"""
+
+def _pg_words_of_documents(where: str) -> str:
+    """Set-based: the new words of the documents matching ``where`` (alias ``d``)."""
+    return f"""
     INSERT INTO search_word (word)
     SELECT DISTINCT w FROM search_ticketdocument d, unnest(tsvector_to_array(d.document)) w
-    WHERE d.ticket_id BETWEEN %(first)s AND %(last)s AND {PG_WORD_FILTER.format(w="w")}
-      AND NOT EXISTS (SELECT 1 FROM search_word s WHERE s.word = w)
+    WHERE {where} AND {PG_NEW_WORD}
 """
 
-PG_WORDS_BACKFILL = f"""
-    INSERT INTO search_word (word)
-    SELECT DISTINCT w FROM search_ticketdocument d, unnest(tsvector_to_array(d.document)) w
-    WHERE {PG_WORD_FILTER.format(w="w")}
-"""
+
+# Bulk loaders that bypass the triggers, per batch; and the migration's backfill.
+PG_WORDS_OF_RANGE = _pg_words_of_documents("d.ticket_id BETWEEN %(first)s AND %(last)s")
+PG_WORDS_BACKFILL = _pg_words_of_documents("TRUE")
 
 PG_WORDS_BACKWARD = [
     "DROP TRIGGER IF EXISTS search_document_words_ins ON search_ticketdocument",

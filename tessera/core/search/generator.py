@@ -28,7 +28,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
-from django.db import DatabaseError, connection, transaction
+from django.db import connection, transaction
 
 from tessera.core.accounts.models import User
 from tessera.core.common import clock
@@ -48,7 +48,7 @@ from tessera.core.tickets.models import Category, Tag, Ticket
 from tessera.core.workshop.models import InventoryItem, PartSpec, TicketMetrics
 
 from . import ddl
-from .index import ensure_triggers, gin_pending_list, reindex_tickets
+from .index import ensure_triggers, execute_unless_refused, gin_pending_list, reindex_tickets
 from .vocabulary import VOCABULARY, comment_text, description_text, title_text
 
 TEMPLATES = ("workshop", "support", "servicedesk", "boards")
@@ -488,16 +488,10 @@ def _bypass_triggers(enable_bypass: bool) -> bool:
             cursor.execute("SET jit = off")
             # A larger GIN pending list: fewer, bigger merges while the index grows.
             cursor.execute("SET gin_pending_list_limit = '64MB'")
-            try:
-                with transaction.atomic():
-                    # A literal: SET takes no bound parameter (server-side binding refuses it).
-                    role = "replica" if enable_bypass else "origin"
-                    cursor.execute(f"SET session_replication_role = {role}")
-                return True
-            except DatabaseError as exc:
-                if getattr(exc.__cause__, "sqlstate", None) != "42501":
-                    raise  # only "insufficient privilege" is expected; anything else is a bug
-                return False  # not a superuser: keep the triggers (slower, still correct)
+            # A literal: SET takes no bound parameter (server-side binding refuses it). Not a
+            # superuser: the triggers stay on (slower, still correct).
+            role = "replica" if enable_bypass else "origin"
+            return execute_unless_refused([f"SET session_replication_role = {role}"])
         if connection.vendor == "sqlite":
             if enable_bypass:
                 for sql in ddl.SQLITE_BACKWARD[:-1]:

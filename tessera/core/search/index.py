@@ -24,7 +24,7 @@ def ensure_triggers(*, using: str = DEFAULT_DB_ALIAS, **_: Any) -> None:
 
 
 def reindex_tickets(*, first_id: int, last_id: int, using: str = DEFAULT_DB_ALIAS) -> None:
-    """(Re)build the documents of tickets ``first_id..last_id`` in one statement.
+    """(Re)build the documents of tickets ``first_id..last_id``, set-based.
 
     Bulk loaders that bypass the triggers (``manage.py generate``) call this per batch; on
     PostgreSQL it also adds the documents' words to the vocabulary (``search_word``).
@@ -48,6 +48,22 @@ def reindex_tickets(*, first_id: int, last_id: int, using: str = DEFAULT_DB_ALIA
             )
 
 
+def execute_unless_refused(statements: list[str], *, using: str = DEFAULT_DB_ALIAS) -> bool:
+    """Run ``statements`` in one transaction; False if PostgreSQL refuses them for want of
+    privilege (not a superuser, not the owner), any other error raises. For the bulk
+    loader's speed-ups, which are optional: without them the load is slower, still correct."""
+    connection = connections[using]
+    try:
+        with transaction.atomic(using=using), connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
+    except DatabaseError as exc:
+        if getattr(exc.__cause__, "sqlstate", None) != "42501":
+            raise  # only "insufficient privilege" is expected; anything else is a bug
+        return False
+    return True
+
+
 def gin_pending_list(enabled: bool, *, using: str = DEFAULT_DB_ALIAS) -> bool:
     """Let bulk loaders batch their GIN entries in a pending list (``enabled``), or merge the
     list and write directly again (the normal state, see ``ddl.PG_GIN_FORWARD``). PostgreSQL
@@ -58,12 +74,4 @@ def gin_pending_list(enabled: bool, *, using: str = DEFAULT_DB_ALIAS) -> bool:
     statements = (
         [f"ALTER INDEX {ddl.GIN_INDEX} SET (fastupdate = on)"] if enabled else ddl.PG_GIN_FORWARD
     )
-    try:
-        with transaction.atomic(using=using), connection.cursor() as cursor:
-            for sql in statements:
-                cursor.execute(sql)
-    except DatabaseError as exc:
-        if getattr(exc.__cause__, "sqlstate", None) != "42501":
-            raise
-        return False
-    return True
+    return execute_unless_refused(statements, using=using)

@@ -60,7 +60,7 @@ def _pg_query(terms: list[str]) -> str:
     bounds = [
         (term, upper)
         for term in dict.fromkeys(terms)
-        if not term[0].isascii() or not term[0].isdigit()
+        if term[0] not in "0123456789"  # numbers stay prefix terms (see ddl)
         if (upper := _successor(term)) is not None
     ]
     words: dict[str, list[str]] = {}
