@@ -30,6 +30,14 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE the slowest")
     parser.add_argument(
+        "--split",
+        type=int,
+        default=0,
+        metavar="N",
+        help="after timing, run the request N more times and print the median split of its "
+        "wall time: ORM compiling SQL, the database answering, and everything else",
+    )
+    parser.add_argument(
         "--cprofile",
         type=int,
         default=0,
@@ -109,6 +117,8 @@ def main() -> int:
             )
             for ms, sql in queries:
                 print(f"   {ms:8.1f} ms  {sql[:300]}")
+            if args.split:
+                _split(args.split, client, kind, cand, extra)
             if args.cprofile:
                 _cprofile(args.cprofile, client, kind, cand, extra)
             if args.explain and queries and kind != "create":
@@ -117,6 +127,63 @@ def main() -> int:
                     cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + slowest)
                     print("\n".join("      " + r[0] for r in cur.fetchall()))
     return 0
+
+
+def _request(client, kind: str, cand, extra: dict):
+    if kind == "create":
+        path, body = cand
+        text = json.dumps(body).replace("{uniq}", f"p{time.time_ns()}")
+        return client.post(path, text, content_type="application/json", **extra)
+    return client.get(cand, **extra)
+
+
+def _split(times: int, client, kind: str, cand, extra: dict) -> None:
+    """Median ms per request of: the ORM compiling its queries (outermost ``as_sql``), the
+    database executing them (``execute_wrapper``: send, plan, run, first result), and the
+    rest (Django, DRF, authentication, building querysets, reading rows, serialising)."""
+    import statistics
+
+    from django.db import connection
+    from django.db.models.sql.compiler import SQLCompiler
+
+    spent = {"compile": 0.0, "db": 0.0}
+    depth = [0]
+    original = SQLCompiler.as_sql
+
+    def timed_as_sql(self, *a, **kw):
+        depth[0] += 1
+        t0 = time.perf_counter()
+        try:
+            return original(self, *a, **kw)
+        finally:
+            depth[0] -= 1
+            if depth[0] == 0:
+                spent["compile"] += time.perf_counter() - t0
+
+    def timed_execute(execute, sql, params, many, context):
+        t0 = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            spent["db"] += time.perf_counter() - t0
+
+    rows = []
+    SQLCompiler.as_sql = timed_as_sql
+    try:
+        with connection.execute_wrapper(timed_execute):
+            for _ in range(times):
+                spent.update(compile=0.0, db=0.0)
+                t0 = time.perf_counter()
+                _request(client, kind, cand, extra)
+                wall = time.perf_counter() - t0
+                rows.append((wall, spent["compile"], spent["db"]))
+    finally:
+        SQLCompiler.as_sql = original
+    wall, comp, db = (statistics.median(r[i] for r in rows) * 1000 for i in range(3))
+    print(
+        f"   split over {times}: wall {wall:.2f} ms = ORM compile {comp:.2f} + database "
+        f"{db:.2f} + rest {wall - comp - db:.2f} (medians)"
+    )
 
 
 def _cprofile(times: int, client, kind: str, cand, extra: dict) -> None:

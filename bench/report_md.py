@@ -18,6 +18,17 @@ def _num(v, digits: int = 1) -> str:
     return f"{v:,}"
 
 
+def cpu_text(r: dict) -> str:
+    """``app / db / wrk`` CPU ms per request, and the hypervisor's steal when there was any."""
+    cpu = r.get("cpu")
+    if not cpu:
+        return "–"
+    text = f"{cpu['app_ms']:.1f} / {cpu['db_ms']:.1f} / {cpu['loadgen_ms']:.1f}"
+    if cpu.get("steal_pct"):
+        text += f" (steal {cpu['steal_pct']:.0f} %)"
+    return text
+
+
 def render(report: dict) -> str:
     rows = {r["key"]: r for r in report["rows"]}
     floor = (rows.get("floor/raw-sql-20") or {}).get("rps")
@@ -35,12 +46,12 @@ def render(report: dict) -> str:
         f"load at the end: {report.get('loadavg_at_end', '?')}",
         "",
         "| target / scenario | req/s | p50 ms | p99 ms | SQL/req | × raw-SQL floor | × DRF floor "
-        "| × peer | load before |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| × peer | CPU ms/req app / db / wrk | load before |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for key, r in rows.items():
         if "skipped" in r:
-            out.append(f"| {key} | skipped: {r['skipped'][:70]} | | | | | | | |")
+            out.append(f"| {key} | skipped: {r['skipped'][:70]} | | | | | | | | |")
             continue
         vs_floor = round(r["rps"] / floor, 2) if floor and r.get("rps") else None
         vs_drf = round(r["rps"] / drf, 2) if drf and r.get("rps") else None
@@ -51,7 +62,7 @@ def render(report: dict) -> str:
         out.append(
             f"| {key} | {rps} | {_num(r.get('p50_ms'))} | {_num(r.get('p99_ms'))} "
             f"| {_num(r.get('queries'))} | {_num(vs_floor, 2)} | {_num(vs_drf, 2)} "
-            f"| {_num(r.get('ratio_vs_peer'))} | {_num(r.get('load1_before'), 2)} |"
+            f"| {_num(r.get('ratio_vs_peer'))} | {cpu_text(r)} | {_num(r.get('load1_before'), 2)} |"
         )
     return "\n".join(out)
 

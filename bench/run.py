@@ -27,7 +27,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
-from bench import peer  # noqa: E402
+from bench import cpu, peer, report_md  # noqa: E402
 
 PY = ROOT / ".venv" / "bin" / "python"
 PG = "postgres://postgres@127.0.0.1:5432"
@@ -114,10 +114,12 @@ def wait_quiet(threshold: float, max_minutes: float) -> float:
 
 
 def gunicorn_args(args, port: int, timeout: int) -> list[str]:
-    """2 workers; ``gthread`` keeps HTTP connections alive (``sync`` closes each one),
-    see docs/performance.md for the measurement behind the default."""
+    """The same server settings for Tessera and the peer: Tessera's production ones
+    (deploy/gunicorn.conf.py: 2 workers, ``gthread`` × 4, no keep-alive; docs/performance.md
+    has the measurements behind them), with no recycling of workers during a run."""
     cmd = ["-w", str(args.workers), "-b", f"127.0.0.1:{port}", "--timeout", str(timeout),
-           "-k", args.worker_class, "--keep-alive", "5"]  # fmt: skip
+           "-k", args.worker_class, "--keep-alive", str(args.keep_alive),
+           "--max-requests", "0"]  # fmt: skip
     if args.worker_class == "gthread":
         cmd += ["--threads", str(args.threads)]
     return cmd
@@ -134,7 +136,18 @@ def rss_mb(proc: subprocess.Popen) -> list[float]:
 UNIT = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
 
 
-def wrk(url: str, headers: dict, *, seconds: int, conns: int, body: dict | None, timeout: int):
+def wrk(
+    url: str,
+    headers: dict,
+    *,
+    seconds: int,
+    conns: int,
+    body: dict | None,
+    timeout: int,
+    app_session: int | None = None,
+):
+    """One wrk run; with ``app_session`` (the app server's session id) also the CPU ms per
+    request of the app, PostgreSQL and wrk (``bench/cpu.py``)."""
     args = ["wrk", "-t", "2", "-c", str(conns), "-d", f"{seconds}s", "--latency",
             "--timeout", f"{timeout}s"]  # fmt: skip
     for k, v in headers.items():
@@ -145,7 +158,9 @@ def wrk(url: str, headers: dict, *, seconds: int, conns: int, body: dict | None,
         script.write(_post_script(body))
         script.close()
         args += ["-s", script.name]
+    before = cpu.snapshot(app_session) if app_session else None
     out = subprocess.run([*args, url], capture_output=True, text=True).stdout
+    after = cpu.snapshot(app_session) if app_session else None
     if script is not None:
         os.unlink(script.name)
     result = {"rps": None, "p50_ms": None, "p99_ms": None, "non_2xx": 0, "errors": ""}
@@ -154,6 +169,8 @@ def wrk(url: str, headers: dict, *, seconds: int, conns: int, body: dict | None,
     for pct, key in (("50", "p50_ms"), ("99", "p99_ms")):
         if m := re.search(rf"^\s+{pct}%\s+([\d.]+)(us|ms|s|m)\s*$", out, re.M):
             result[key] = round(float(m.group(1)) * UNIT[m.group(2)], 2)
+    if before and after and (m := re.search(r"(\d+) requests in", out)):
+        result["cpu"] = cpu.per_request(before, after, int(m.group(1)))
     if m := re.search(r"Non-2xx or 3xx responses: (\d+)", out):
         result["non_2xx"] = int(m.group(1))
     if m := re.search(r"Socket errors: (.*)", out):
@@ -317,7 +334,7 @@ def run_target(name, base, scen, args, results, slow=False):
         before = load1()
         log(f"{key}: wrk {args.connections} connections {seconds}s {method} {path} (load {before})")
         r = wrk(base + path, headers, seconds=seconds, conns=args.connections, body=body,
-                timeout=60 if slow else 10)  # fmt: skip
+                timeout=60 if slow else 10, app_session=args.app_session)  # fmt: skip
         r.update(
             {
                 "path": path,
@@ -343,7 +360,7 @@ def run_tessera_round(base: str, creds: dict, args) -> dict[str, dict]:
         before = load1()
         log(f"{key}: wrk (load {before})")
         r = wrk(base + path, headers, seconds=args.duration, conns=args.connections,
-                body=None, timeout=10)  # fmt: skip
+                body=None, timeout=10, app_session=args.app_session)  # fmt: skip
         r.update({"path": path, "method": "GET", "load1_before": before,
                   "queries": probe(base, headers, [path], "GET")[2]})  # fmt: skip
         results[key] = r
@@ -386,6 +403,14 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--worker-class", default="gthread", choices=("sync", "gthread"))
     parser.add_argument("--threads", type=int, default=4, help="per worker, gthread only")
+    parser.add_argument(
+        "--keep-alive",
+        type=int,
+        default=0,
+        metavar="SECONDS",
+        help="HTTP keep-alive of both servers (0, as deployed: a kept-alive connection stays "
+        "with one worker, and wrk's eight often all landed on the same one)",
+    )
     parser.add_argument(
         "--wait-quiet",
         type=float,
@@ -439,10 +464,11 @@ def main() -> int:
     try:
         log("starting Tessera: gunicorn, 2 workers")
         server = gunicorn(
-            [str(ROOT / ".venv" / "bin" / "gunicorn"), "bench.wsgi_tessera:application",
-             *gunicorn_args(args, args.port, 120)],
+            [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", str(ROOT / "deploy" / "gunicorn.conf.py"),
+             "bench.wsgi_tessera:application", *gunicorn_args(args, args.port, 120)],
             {**env, "BENCH_COUNT_QUERIES": "1"}, ROOT,
         )  # fmt: skip
+        args.app_session = server.pid  # start_new_session: the master leads its session
         base = f"http://127.0.0.1:{args.port}"
         wait_up(base + "/bench/floor/json")
         if args.wait_quiet:
@@ -491,6 +517,7 @@ def run_peer(args, peer_db: str, results: dict, memory: dict) -> None:
             [str(peer.VENV / "bin" / "gunicorn"), "peerproject.wsgi:application",
              *gunicorn_args(args, args.port + 1, 300)], env, tmp,
         )  # fmt: skip
+        args.app_session = server.pid
         base = f"http://127.0.0.1:{args.port + 1}"
         wait_up(base + "/helpdesk/api/tickets/", 60)
         auth = base64.b64encode(b"bench:bench-Password-1").decode()
@@ -541,7 +568,8 @@ def _report(args, results, memory, creds, elapsed) -> dict:
     rows = []
     print()
     print(f"{'target/scenario':32} {'req/s':>9} {'p50 ms':>9} {'p99 ms':>9} {'SQL/req':>8} "
-          f"{'non2xx':>7} {'vs peer':>9} {'vs floor':>9} {'vs drf':>7} {'bytes':>7} {'load':>5}")  # fmt: skip
+          f"{'non2xx':>7} {'vs peer':>9} {'vs floor':>9} {'vs drf':>7} {'bytes':>7} {'load':>5} "
+          f"{'CPU ms/req app/db/wrk':>22}")  # fmt: skip
     for key, r in results.items():
         if "skipped" in r:
             print(f"{key:32} skipped: {r['skipped'][:80]}")
@@ -557,7 +585,7 @@ def _report(args, results, memory, creds, elapsed) -> dict:
               f"{_fmt(r.get('p99_ms')):>9} {_fmt(r.get('queries')):>8} {r.get('non_2xx', 0):>7} "
               f"{_fmt(ratio, 'x'):>9} {_fmt(vs_floor):>9} {_fmt(vs_drf):>7} "
               f"{_fmt(r.get('response_bytes')):>7} "
-              f"{_fmt(r.get('load1_before')):>5}")  # fmt: skip
+              f"{_fmt(r.get('load1_before')):>5} {report_md.cpu_text(r):>22}")  # fmt: skip
         rows.append({"key": key, **r, "ratio_vs_peer": ratio, "ratio_vs_raw_sql_floor": vs_floor,
                      "ratio_vs_drf_floor": vs_drf})  # fmt: skip
     print(f"\nworker RSS MB: {memory}   tickets: {creds.get('tickets')}   took {elapsed:.0f}s")
@@ -565,7 +593,8 @@ def _report(args, results, memory, creds, elapsed) -> dict:
         "tickets": args.tickets,
         "connections": args.connections,
         "server": f"gunicorn -w {args.workers} -k {args.worker_class}"
-        + (f" --threads {args.threads}" if args.worker_class == "gthread" else ""),
+        + (f" --threads {args.threads}" if args.worker_class == "gthread" else "")
+        + f" --keep-alive {args.keep_alive}",
         "loadavg_at_end": Path("/proc/loadavg").read_text().strip(),
         "duration_s": args.duration,
         "rounds": args.rounds,
