@@ -17,6 +17,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from http.client import HTTPException
 from pathlib import Path
 
 import psycopg
@@ -41,7 +42,9 @@ def http(method: str, path: str, body: dict | None = None, token: str | None = N
             return response.status, json.loads(response.read() or b"null")
     except urllib.error.HTTPError as exc:
         return exc.code, None
-    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+    except (urllib.error.URLError, OSError, HTTPException):
+        # No answer, or an app process killed while its answer was on the way (the proxy
+        # had sent the status line: IncompleteRead): not acknowledged.
         return 0, None
 
 
