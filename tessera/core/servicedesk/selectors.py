@@ -27,11 +27,8 @@ from tessera.core.projects import permissions
 from tessera.core.projects.blueprints import get_blueprint
 from tessera.core.projects.models import Project, StateCategory
 from tessera.core.tickets.models import Attachment, Category, Comment, Ticket, TicketAssignment
-from tessera.core.tickets.selectors import (
-    first_assignees,
-    tag_names_by_ticket,
-    tickets_visible_to,
-)
+from tessera.core.tickets.page_relations import first_assignees, tag_names_by_ticket
+from tessera.core.tickets.selectors import tickets_visible_to
 
 TEMPLATE = "servicedesk"
 BLUEPRINT = get_blueprint(TEMPLATE)

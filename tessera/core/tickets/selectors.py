@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -13,6 +12,7 @@ from tessera.core.projects import permissions
 
 from . import policy
 from .models import Ticket
+from .page_relations import assignee_ids_by_ticket, tag_names_by_ticket
 
 NUMBER_RE = re.compile(r"^#?(?:[A-Za-z]+-)?0*(\d{1,12})$")
 DISPLAY_NUMBER_RE = re.compile(r"^([A-Za-z][A-Za-z0-9]*)-0*(\d{1,18})$")
@@ -226,53 +226,6 @@ def with_card_fields(qs: QuerySet[Ticket], *, actor) -> QuerySet[Ticket]:
         comments_count=Coalesce(Subquery(comments, output_field=IntegerField()), 0),
         following=Exists(TicketFollower.objects.filter(ticket_id=OuterRef("pk"), user_id=actor.pk)),
     )
-
-
-def _assignments_in_order(ticket_ids: list[int], *columns: str) -> QuerySet:
-    """``(ticket_id, *columns)`` of the tickets' assignments, in the order they were made
-    (``assigned_at``, then id). Plain rows: ``prefetch_related`` built a model per
-    assignment and cost ~2 ms a page."""
-    from .models import TicketAssignment
-
-    return (
-        TicketAssignment.objects.filter(ticket_id__in=ticket_ids)
-        .order_by("assigned_at", "id")
-        .values_list("ticket_id", *columns)
-    )
-
-
-def assignee_ids_by_ticket(ticket_ids: list[int]) -> dict[int, list[int]]:
-    """The assignees' user ids of each ticket, in the order they were assigned: one query."""
-    found: dict[int, list[int]] = {}
-    if ticket_ids:
-        for ticket_id, user_id in _assignments_in_order(ticket_ids, "user_id"):
-            found.setdefault(ticket_id, []).append(user_id)
-    return found
-
-
-def first_assignees(ticket_ids: list[int], *fields: str) -> dict[int, dict[str, Any]]:
-    """The first assignee of each ticket, as a dict of the user's ``fields``: one query,
-    for single-assignee documents."""
-    found: dict[int, dict[str, Any]] = {}
-    if ticket_ids:
-        columns = [f"user__{f}" for f in fields]
-        for ticket_id, *values in _assignments_in_order(ticket_ids, *columns):
-            found.setdefault(ticket_id, dict(zip(fields, values, strict=True)))
-    return found
-
-
-def tag_names_by_ticket(ticket_ids: list[int]) -> dict[int, list[str]]:
-    """The tag names of each ticket, sorted by name: one query."""
-    found: dict[int, list[str]] = {}
-    if ticket_ids:
-        rows = (
-            Ticket.tags.through.objects.filter(ticket_id__in=ticket_ids)
-            .order_by("tag__name", "tag_id")
-            .values_list("ticket_id", "tag__name")
-        )
-        for ticket_id, name in rows:
-            found.setdefault(ticket_id, []).append(name)
-    return found
 
 
 def with_card_relations(tickets: list[Ticket]) -> list[Ticket]:

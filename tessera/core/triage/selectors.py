@@ -117,7 +117,7 @@ def support_tickets(
         qs = qs.filter(
             pk__in=TicketAssignment.objects.filter(user__public_id=assigned_to).values("ticket_id")
         )
-    # Assignees come per page from ``tickets.selectors.first_assignees`` (no prefetch).
+    # Assignees come per page from ``tickets.page_relations.first_assignees`` (no prefetch).
     return qs.select_related("state", "created_by", "triage").order_by("-created_at", "-id")
 
 

@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tessera.core.projects.blueprints.support import SUPPORT
-from tessera.core.tickets.selectors import first_assignees
+from tessera.core.tickets.page_relations import first_assignees
 
 from .envelope import iso_ms
 

@@ -1,0 +1,144 @@
+"""The assignees and tags of a page of tickets, in fixed SQL.
+
+Every list page of a surface reads these two relations for its (already visible) tickets.
+Through the ORM each read built a queryset and compiled it per request: ~1.5 ms of Python
+per relation and page at 1,000,000 tickets, a quarter of a service-desk list request
+(docs/performance.md, "Fifth round"). Here each statement is built once per process from
+the models' metadata (table and column names follow the models) and takes the ticket ids
+as one parameter, so its text never changes: PostgreSQL keeps one prepared plan for it
+(``ticket_id = ANY(%s)``), SQLite reads the ids from a JSON array (``json_each``).
+
+No visibility rule lives here: the caller passes ids of tickets it has already shown.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import connection, models
+
+from .models import Tag, Ticket, TicketAssignment
+
+# A value read here skips the ORM's converters; ``to_python`` restores the field's type
+# (a UUID stored as text on SQLite). Date and time fields would need the database
+# converters' time-zone handling, so they are not offered.
+_PLAIN_TYPES = (
+    models.AutoField,
+    models.BigAutoField,
+    models.IntegerField,
+    models.CharField,
+    models.TextField,
+    models.EmailField,
+    models.UUIDField,
+    models.BooleanField,
+)
+
+
+def _ids_condition(column: str) -> str:
+    """``column`` is one of the ids in the statement's only parameter."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)"
+    return f"{column} IN (SELECT value FROM json_each(%s))"
+
+
+def _ids_param(ticket_ids: Sequence[int]) -> Any:
+    ids = [int(i) for i in ticket_ids]
+    return ids if connection.vendor == "postgresql" else json.dumps(ids)
+
+
+def _rows(sql: str, ticket_ids: Sequence[int]) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [_ids_param(ticket_ids)])
+        return cursor.fetchall()
+
+
+def _q(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+@lru_cache(maxsize=8)
+def _assignments_sql(vendor: str, user_columns: tuple[str, ...]) -> str:
+    """``ticket_id, <user columns>`` of the tickets' assignments in the order they were
+    made (``assigned_at``, then id); ``user_columns`` empty: ``ticket_id, user_id``."""
+    meta = TicketAssignment._meta
+    a = _q(meta.db_table)
+    ticket = f"{a}.{_q(meta.get_field('ticket').column)}"
+    user_id = f"{a}.{_q(meta.get_field('user').column)}"
+    order = f"{a}.{_q(meta.get_field('assigned_at').column)}, {a}.{_q(meta.pk.column)}"
+    if not user_columns:
+        return (
+            f"SELECT {ticket}, {user_id} FROM {a} WHERE {_ids_condition(ticket)} ORDER BY {order}"
+        )
+    user_meta = get_user_model()._meta
+    u = _q(user_meta.db_table)
+    selected = ", ".join(f"{u}.{_q(c)}" for c in user_columns)
+    return (
+        f"SELECT {ticket}, {selected} FROM {a} INNER JOIN {u} "
+        f"ON ({u}.{_q(user_meta.pk.column)} = {user_id}) "
+        f"WHERE {_ids_condition(ticket)} ORDER BY {order}"
+    )
+
+
+@lru_cache(maxsize=2)
+def _tags_sql(vendor: str) -> str:
+    through = Ticket.tags.through._meta
+    tt = _q(through.db_table)
+    t = _q(Tag._meta.db_table)
+    ticket = f"{tt}.{_q(through.get_field('ticket').column)}"
+    tag_id = f"{tt}.{_q(through.get_field('tag').column)}"
+    name = f"{t}.{_q(Tag._meta.get_field('name').column)}"
+    return (
+        f"SELECT {ticket}, {name} FROM {tt} INNER JOIN {t} "
+        f"ON ({tag_id} = {t}.{_q(Tag._meta.pk.column)}) "
+        f"WHERE {_ids_condition(ticket)} ORDER BY {name}, {tag_id}"
+    )
+
+
+def _user_fields(names: Iterable[str]) -> list[models.Field]:
+    user_meta = get_user_model()._meta
+    fields = []
+    for name in names:
+        field = user_meta.get_field(name)
+        if not isinstance(field, _PLAIN_TYPES) or field.is_relation:
+            raise ValueError(f"first_assignees cannot read the user field {name!r}")
+        fields.append(field)
+    return fields
+
+
+def assignee_ids_by_ticket(ticket_ids: Sequence[int]) -> dict[int, list[int]]:
+    """The assignees' user ids of each ticket, in the order they were assigned: one query."""
+    found: dict[int, list[int]] = {}
+    if ticket_ids:
+        for ticket_id, user_id in _rows(_assignments_sql(connection.vendor, ()), ticket_ids):
+            found.setdefault(ticket_id, []).append(user_id)
+    return found
+
+
+def first_assignees(ticket_ids: Sequence[int], *fields: str) -> dict[int, dict[str, Any]]:
+    """The first assignee of each ticket, as a dict of the user's ``fields`` (plain
+    fields: ids, text, UUIDs, flags): one query, for single-assignee documents."""
+    found: dict[int, dict[str, Any]] = {}
+    if not ticket_ids:
+        return found
+    user_fields = _user_fields(fields)
+    sql = _assignments_sql(connection.vendor, tuple(f.column for f in user_fields))
+    for ticket_id, *values in _rows(sql, ticket_ids):
+        if ticket_id not in found:
+            found[ticket_id] = {
+                name: None if value is None else field.to_python(value)
+                for name, field, value in zip(fields, user_fields, values, strict=True)
+            }
+    return found
+
+
+def tag_names_by_ticket(ticket_ids: Sequence[int]) -> dict[int, list[str]]:
+    """The tag names of each ticket, sorted by name: one query."""
+    found: dict[int, list[str]] = {}
+    if ticket_ids:
+        for ticket_id, name in _rows(_tags_sql(connection.vendor), ticket_ids):
+            found.setdefault(ticket_id, []).append(name)
+    return found

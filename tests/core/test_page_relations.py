@@ -1,0 +1,95 @@
+"""``tickets.page_relations``: a page's assignees and tags in one fixed statement each,
+with the same answers the ORM gave (order, first assignee, typed values), on SQLite and
+PostgreSQL."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tessera.core.common import clock
+from tessera.core.tickets import page_relations as rel
+from tessera.core.tickets.models import Tag, TicketAssignment
+from tests.factories import any_ticket
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def page(make_project, make_user):
+    project = make_project("servicedesk")
+    first, second, third = make_user(first_name="Ada"), make_user(), make_user()
+    busy = any_ticket(project, None, "Two assignees")
+    lone = any_ticket(project, None, "One assignee")
+    bare = any_ticket(project, None, "Nobody")
+    now = clock.now()
+    # Assigned out of id order: "second" first, then "first"; ties broken by id.
+    TicketAssignment.objects.create(ticket=busy, user=second, assigned_at=now)
+    TicketAssignment.objects.create(ticket=busy, user=first, assigned_at=now + timedelta(1))
+    TicketAssignment.objects.create(ticket=lone, user=third, assigned_at=now)
+    TicketAssignment.objects.create(ticket=lone, user=first, assigned_at=now)
+    zeta = Tag.objects.create(project=project, name="zeta")
+    alpha = Tag.objects.create(project=project, name="alpha")
+    busy.tags.set([zeta, alpha])
+    return {"tickets": (busy, lone, bare), "users": (first, second, third)}
+
+
+def test_assignees_in_the_order_they_were_made(page):
+    busy, lone, bare = page["tickets"]
+    first, second, third = page["users"]
+    ids = [t.pk for t in page["tickets"]]
+    with CaptureQueriesContext(connection) as ctx:
+        found = rel.assignee_ids_by_ticket(ids)
+    assert len(ctx.captured_queries) == 1
+    assert found == {busy.pk: [second.pk, first.pk], lone.pk: [third.pk, first.pk]}
+
+
+def test_first_assignee_with_typed_fields(page):
+    busy, lone, _bare = page["tickets"]
+    first, second, third = page["users"]
+    found = rel.first_assignees([t.pk for t in page["tickets"]], "id", "username", "public_id")
+    assert found == {
+        busy.pk: {"id": second.pk, "username": second.username, "public_id": second.public_id},
+        lone.pk: {"id": third.pk, "username": third.username, "public_id": third.public_id},
+    }
+    assert isinstance(found[busy.pk]["public_id"], uuid.UUID)  # not SQLite's hex text
+
+
+def test_tag_names_sorted_by_name(page):
+    busy, lone, bare = page["tickets"]
+    assert rel.tag_names_by_ticket([busy.pk, lone.pk, bare.pk]) == {busy.pk: ["alpha", "zeta"]}
+
+
+def test_the_statement_text_is_the_same_for_any_page_size(page):
+    """One text with one parameter (the ids), so PostgreSQL prepares it once per connection;
+    ``ticket_id IN (%s, %s, …)`` changed with every page size."""
+    sent: list[tuple[str, tuple]] = []
+
+    def record(execute, sql, params, many, context):
+        sent.append((sql, tuple(params)))
+        return execute(sql, params, many, context)
+
+    ids = [t.pk for t in page["tickets"]]
+    with connection.execute_wrapper(record):
+        for call in (rel.tag_names_by_ticket, rel.assignee_ids_by_ticket):
+            call(ids[:1])
+            call(ids)
+        rel.first_assignees(ids[:1], "id")
+        rel.first_assignees(ids, "id")
+    texts = [sql for sql, _ in sent]
+    assert texts[0] == texts[1] and texts[2] == texts[3] and texts[4] == texts[5]
+    assert all(sql.count("%s") == 1 and len(params) == 1 for sql, params in sent)
+
+
+def test_no_ids_no_query_and_unreadable_fields_refused(page):
+    with CaptureQueriesContext(connection) as ctx:
+        assert rel.assignee_ids_by_ticket([]) == {}
+        assert rel.first_assignees([], "id") == {}
+        assert rel.tag_names_by_ticket([]) == {}
+    assert ctx.captured_queries == []
+    with pytest.raises(ValueError):
+        rel.first_assignees([page["tickets"][0].pk], "date_joined")
