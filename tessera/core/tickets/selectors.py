@@ -156,12 +156,22 @@ def unique_number(ticket: Ticket) -> str:
     nothing changes (``TKT-000001``).
     """
     project = ticket.project
-    blueprint = project.blueprint
-    if "{key}" in blueprint.number_format or ticket.project_id == getattr(
-        ticket, "number_owner_id", ticket.project_id
-    ):
-        return blueprint.format_number(project.key, ticket.number)
-    return f"{project.key}-{ticket.number}"
+    return unique_number_of(
+        template=project.template,
+        key=project.key,
+        number=ticket.number,
+        is_number_owner=ticket.project_id == getattr(ticket, "number_owner_id", ticket.project_id),
+    )
+
+
+def unique_number_of(*, template: str, key: str, number: int, is_number_owner: bool) -> str:
+    """``unique_number`` from plain values (a row of ``values()``)."""
+    from tessera.core.projects.blueprints import get_blueprint
+
+    blueprint = get_blueprint(template)
+    if "{key}" in blueprint.number_format or is_number_owner:
+        return blueprint.format_number(key, number)
+    return f"{key}-{number}"
 
 
 def access_ticket(
