@@ -86,3 +86,14 @@ def test_schema_includes_the_surface(client):
         "/api/ticketing/history/",
     ):
         assert path in text
+
+
+@pytest.mark.parametrize("path", ["auth/token/", "auth/token/refresh/"])
+def test_token_endpoints_refuse_a_body_without_a_media_type_as_documented(client, path):
+    """A body with an empty ``Content-Type`` (found by the fuzzer): 415 in the surface's
+    ``{"detail"}`` format, and the schema lists 415 for the operation."""
+    r = client.generic("POST", f"{BASE}/{path}", b"refresh=x", content_type="")
+    assert r.status_code == 415
+    assert set(r.json()) == {"detail"}
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    assert "415" in schema["paths"][f"{BASE}/{path}"]["post"]["responses"]
