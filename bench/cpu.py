@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import resource
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +29,9 @@ class CpuSnapshot:
 
 def _process_cpu(app_session: int) -> tuple[float, float]:
     """CPU seconds of the processes in the app server's session and of PostgreSQL's
-    processes (every process named ``postgres``)."""
+    processes (every process named ``postgres``), including children they have reaped: a
+    backend that ends with its connection (a client without persistent connections) or a
+    replaced worker leaves ``/proc``, and its CPU moves to its parent's ``cutime``."""
     app = db = 0.0
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -39,9 +42,10 @@ def _process_cpu(app_session: int) -> tuple[float, float]:
             continue
         comm = raw[raw.index("(") + 1 : raw.rindex(")")]
         fields = raw[raw.rindex(")") + 2 :].split()
-        # fields[0] is field 3 (state) of proc(5): session 6, utime 14, stime 15.
-        session, utime, stime = int(fields[3]), int(fields[11]), int(fields[12])
-        seconds = (utime + stime) / TICKS
+        # fields[0] is field 3 (state) of proc(5): session 6, utime 14, stime 15,
+        # cutime 16, cstime 17.
+        session = int(fields[3])
+        seconds = sum(int(v) for v in fields[11:15]) / TICKS
         if session == app_session:
             app += seconds
         elif comm.startswith("postgres"):
@@ -62,6 +66,23 @@ def snapshot(app_session: int) -> CpuSnapshot:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     busy, idle, steal = _machine()
     return CpuSnapshot(app, db, usage.ru_utime + usage.ru_stime, busy, idle, steal)
+
+
+def wait_idle(app_session: int, *, max_seconds: float = 180, busy_share: float = 0.05) -> float:
+    """Wait until the app server uses less than ``busy_share`` of a core for a second (at
+    most ``max_seconds``); returns the seconds waited. A slow server (the peer needs ~30 s
+    per list) is still answering the last run's requests after wrk has gone, and would
+    serve the next scenario with its threads taken."""
+    waited = 0.0
+    previous = _process_cpu(app_session)[0]
+    while waited < max_seconds:
+        time.sleep(1)
+        waited += 1
+        now = _process_cpu(app_session)[0]
+        if now - previous < busy_share:
+            break
+        previous = now
+    return waited
 
 
 def per_request(before: CpuSnapshot, after: CpuSnapshot, requests: int) -> dict[str, float]:

@@ -326,6 +326,8 @@ def run_target(name, base, scen, args, results, slow=False):
             results[key] = {"skipped": body}
             continue
         seconds = max(args.duration, 30) if slow else args.duration
+        if (waited := cpu.wait_idle(args.app_session)) > 1:
+            log(f"{key}: waited {waited:.0f}s for the server to finish earlier requests")
         if args.warmup and not slow:
             # Unmeasured: every server thread runs the request (and its connection prepares
             # the statements) before the measured run, so the order of scenarios matters less.

@@ -47,6 +47,45 @@ def test_cpu_is_split_into_app_and_load_generator_per_request():
     assert cpu.per_request(before, after, requests=0) == {}
 
 
+def test_cpu_of_a_reaped_child_stays_counted():
+    """A gunicorn worker that is replaced, a PostgreSQL backend whose client disconnects:
+    the ended process's CPU moves to its parent's ``cutime`` and must not vanish."""
+    child = f"import subprocess, sys\nsubprocess.run([sys.executable, '-c', {burn(0.3)!r}])\n"
+    server = subprocess.Popen(
+        [sys.executable, "-c", "import sys\nsys.stdin.readline()\n" + child + "sys.stdin.read()\n"],
+        stdin=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        time.sleep(0.5)
+        before = cpu.snapshot(server.pid)
+        server.stdin.write("go\n")
+        server.stdin.flush()
+        time.sleep(1.5)  # the child starts, burns 0.3 s, ends and is reaped
+        after = cpu.snapshot(server.pid)
+    finally:
+        server.stdin.close()
+        server.wait(timeout=30)
+    assert 0.3 <= after.app_s - before.app_s <= 0.6
+
+
+def test_wait_idle_waits_for_a_busy_server():
+    server = subprocess.Popen(
+        [sys.executable, "-c", burn(2.5) + "import sys\nsys.stdin.read()\n"],
+        stdin=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        time.sleep(0.3)
+        assert 2 <= cpu.wait_idle(server.pid, max_seconds=20) <= 5
+        assert cpu.wait_idle(server.pid, max_seconds=20) == 1  # idle now
+        assert cpu.wait_idle(server.pid, max_seconds=0) == 0
+    finally:
+        server.stdin.close()
+        server.wait(timeout=30)
+
+
 def test_report_column():
     assert cpu_text({}) == "–"
     row = {"cpu": {"app_ms": 7.25, "db_ms": 3.0, "loadgen_ms": 0.4, "steal_pct": 0.0}}
