@@ -94,17 +94,12 @@ def main() -> int:
             if not candidates:
                 continue
             cand = candidates[0]
+            path = cand[0] if kind == "create" else cand
             best = None
             for _ in range(args.repeat):
                 with CaptureQueriesContext(connection) as ctx:
                     t0 = time.perf_counter()
-                    if kind == "create":
-                        path, body = cand
-                        text = json.dumps(body).replace("{uniq}", f"p{time.time_ns()}")
-                        resp = client.post(path, text, content_type="application/json", **extra)
-                    else:
-                        path = cand
-                        resp = client.get(path, **extra)
+                    resp = _request(client, kind, cand, extra)
                     wall = (time.perf_counter() - t0) * 1000
                 queries = [(float(q["time"]) * 1000, q["sql"]) for q in ctx.captured_queries]
                 if best is None or wall < best[0]:
@@ -130,6 +125,7 @@ def main() -> int:
 
 
 def _request(client, kind: str, cand, extra: dict):
+    """One request of a scenario; a create sends a fresh ``{uniq}`` each time."""
     if kind == "create":
         path, body = cand
         text = json.dumps(body).replace("{uniq}", f"p{time.time_ns()}")
@@ -194,12 +190,7 @@ def _cprofile(times: int, client, kind: str, cand, extra: dict) -> None:
     profiler = cProfile.Profile()
     for _ in range(times):
         profiler.enable()
-        if kind == "create":
-            path, body = cand
-            text = json.dumps(body).replace("{uniq}", f"p{time.time_ns()}")
-            client.post(path, text, content_type="application/json", **extra)
-        else:
-            client.get(cand, **extra)
+        _request(client, kind, cand, extra)
         profiler.disable()
     stats = pstats.Stats(profiler)
     stats.sort_stats("cumulative").print_stats(os.environ.get("PROFILE_FILTER", ""), 45)
