@@ -9,7 +9,13 @@ from tessera.core.audit.models import Event
 from tessera.core.common import clock
 from tessera.core.common.errors import Forbidden
 from tessera.core.projects import permissions
-from tessera.core.projects.models import BoardColumn, Membership, Project, StateCategory
+from tessera.core.projects.models import (
+    TERMINAL_CATEGORIES,
+    BoardColumn,
+    Membership,
+    Project,
+    StateCategory,
+)
 from tessera.core.tickets.models import Ticket
 
 from .models import Company
@@ -66,7 +72,7 @@ def workload(*, actor, project: Project) -> QuerySet[User]:
         if "be_assigned" in m.role.permissions
     ]
     mine = Q(assigned_tickets__project=project)
-    open_ = ~Q(assigned_tickets__state__category__in=[StateCategory.DONE, StateCategory.CANCELLED])
+    open_ = ~Q(assigned_tickets__state__category__in=TERMINAL_CATEGORIES)
     return (
         User.objects.filter(pk__in=[m.user_id for m in assignable])
         .annotate(

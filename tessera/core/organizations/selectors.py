@@ -27,7 +27,7 @@ from django.db.models.functions import Coalesce
 
 from tessera.core.common import clock
 from tessera.core.common.errors import NotFound
-from tessera.core.projects.models import StateCategory
+from tessera.core.projects.models import TERMINAL_CATEGORIES
 from tessera.core.projects.selectors import projects_visible_to
 from tessera.core.tickets.models import Ticket
 
@@ -37,7 +37,7 @@ CompanyUsers = Company.users.through
 CompanyAdmins = Company.admins.through
 CompanyProjects = Company.projects.through
 
-OPEN = ~Q(state__category__in=[StateCategory.DONE, StateCategory.CANCELLED])
+OPEN = ~Q(state__category__in=TERMINAL_CATEGORIES)
 URGENT = Q(priority__gte=4) | Q(urgency__in=["high", "critical"])
 CRITICAL = Q(priority=5) | Q(urgency="critical")
 INACTIVE_AFTER = timedelta(days=30)

@@ -74,6 +74,10 @@ class StateCategory(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
+# The categories that end a ticket's life: closed for lists, metrics and documents.
+TERMINAL_CATEGORIES = (StateCategory.DONE, StateCategory.CANCELLED)
+
+
 class WorkflowState(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="states")
     key = models.CharField(max_length=40)
@@ -91,7 +95,7 @@ class WorkflowState(models.Model):
 
     @property
     def is_terminal(self) -> bool:
-        return self.category in (StateCategory.DONE, StateCategory.CANCELLED)
+        return self.category in TERMINAL_CATEGORIES
 
 
 class WorkflowTransition(models.Model):

@@ -25,7 +25,7 @@ from tessera.core.audit.models import Event
 from tessera.core.common import clock
 from tessera.core.projects import permissions
 from tessera.core.projects.blueprints import get_blueprint
-from tessera.core.projects.models import Project, StateCategory
+from tessera.core.projects.models import TERMINAL_CATEGORIES, Project
 from tessera.core.tickets.models import Attachment, Category, Comment, Ticket, TicketAssignment
 from tessera.core.tickets.page_relations import first_assignees, tag_names_by_ticket
 from tessera.core.tickets.selectors import tickets_visible_to
@@ -34,7 +34,6 @@ TEMPLATE = "servicedesk"
 BLUEPRINT = get_blueprint(TEMPLATE)
 STATUSES: list[str] = [s.key for s in BLUEPRINT.states]
 PRIORITIES: dict[int, str] = {v: k for v, (k, _label) in BLUEPRINT.priorities.items()}
-TERMINAL = (StateCategory.DONE, StateCategory.CANCELLED)
 
 # Audit actions a service-desk ticket's history can show (docs/surfaces/servicedesk.md).
 HISTORY_ACTIONS = [
@@ -63,7 +62,7 @@ def servicedesk_projects(actor, perm: str) -> list[Project]:
 
 def overdue_q(now: datetime | None = None) -> Q:
     """Overdue: a due date in the past and a status that is not resolved or closed."""
-    return Q(due_date__lt=now or clock.now()) & ~Q(state__category__in=TERMINAL)
+    return Q(due_date__lt=now or clock.now()) & ~Q(state__category__in=TERMINAL_CATEGORIES)
 
 
 def assigned_to_q(user_id: int) -> Q:
@@ -135,13 +134,6 @@ def ticket_rows_qs(qs: QuerySet[Ticket]) -> QuerySet:
     return qs.values(*ROW_COLUMNS)
 
 
-def user_display(username: str | None, first_name: str = "", last_name: str = "") -> str | None:
-    """``User.full_name`` from its columns: the full name, else the username."""
-    if username is None:
-        return None
-    return f"{first_name} {last_name}".strip() or username
-
-
 def ticket_rows_complete(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Add ``assignee`` (the earliest assignment: ``{id, username, first_name, last_name}``
     or None) and ``tag_names`` (sorted like ``Tag.Meta.ordering``) to a page of rows — two
@@ -202,7 +194,7 @@ def ticket_row(ticket: Ticket) -> dict[str, Any]:
 
 def row_metrics(row: dict[str, Any], now: datetime) -> dict[str, Any]:
     """``ticket_metrics`` of a row."""
-    terminal = row["state__category"] in TERMINAL
+    terminal = row["state__category"] in TERMINAL_CATEGORIES
     due = row["due_date"]
     return {
         "response_time_hours": _hours(row["created_at"], row["first_response_at"]),
@@ -297,7 +289,7 @@ def _hours(start: datetime | None, end: datetime | None) -> float | None:
 def ticket_metrics(ticket: Ticket, now: datetime | None = None) -> dict[str, Any]:
     """First response time, resolution time (hours) and the overdue flag; no queries."""
     now = now or clock.now()
-    terminal = ticket.state.category in TERMINAL
+    terminal = ticket.state.category in TERMINAL_CATEGORIES
     return {
         "response_time_hours": _hours(ticket.created_at, ticket.first_response_at),
         "resolution_time_hours": _hours(ticket.created_at, ticket.resolved_at),

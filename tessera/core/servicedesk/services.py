@@ -21,11 +21,11 @@ from tessera.core.common import clock
 from tessera.core.common.errors import Conflict, NotFound, TesseraError, ValidationFailed
 from tessera.core.notifications.services import email_enqueue
 from tessera.core.projects import permissions
-from tessera.core.projects.models import Membership, Project
+from tessera.core.projects.models import TERMINAL_CATEGORIES, Membership, Project
 from tessera.core.tickets import services as tickets
 from tessera.core.tickets.models import Category, Comment, Ticket, TicketAssignment
 
-from .selectors import TEMPLATE, TERMINAL
+from .selectors import TEMPLATE
 
 logger = logging.getLogger("tessera.servicedesk")
 
@@ -377,7 +377,7 @@ def sla_breaches_notify() -> int:
             due_date__lt=now,
             sla_breach_notified_at__isnull=True,
         )
-        .exclude(state__category__in=TERMINAL)
+        .exclude(state__category__in=TERMINAL_CATEGORIES)
         .values_list("pk", flat=True)
     )
     count = 0

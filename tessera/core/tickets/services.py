@@ -28,6 +28,7 @@ from tessera.core.common.errors import (
 )
 from tessera.core.projects import permissions
 from tessera.core.projects.models import (
+    TERMINAL_CATEGORIES,
     BoardColumn,
     Membership,
     Project,
@@ -351,7 +352,7 @@ def ticket_transition(
     now = clock.now()
     fields = ["state", "column", "resolved_at", "closed_at"]
     locked.state = target
-    if target.category in (StateCategory.DONE, StateCategory.CANCELLED):
+    if target.category in TERMINAL_CATEGORIES:
         if target.key == "resolved":
             locked.resolved_at = now
         else:

@@ -14,27 +14,20 @@ from typing import Any
 
 from rest_framework import serializers
 
-from tessera.core.accounts.selectors import full_names
+from tessera.core.accounts.selectors import full_name_of, full_names
 from tessera.core.projects.blueprints import get_blueprint
-from tessera.core.projects.models import StateCategory
+from tessera.core.projects.models import TERMINAL_CATEGORIES
 from tessera.core.tickets.selectors import unique_number_of
 
 from .envelope import iso
-
-TERMINAL = (StateCategory.DONE, StateCategory.CANCELLED)
 
 
 def closed_on(row: dict[str, Any]) -> str | None:
     """Null while the state is not terminal; a resolved (done) ticket counts as closed from
     its resolution on."""
-    if row["state__category"] not in TERMINAL:
+    if row["state__category"] not in TERMINAL_CATEGORIES:
         return None
     return iso(row["closed_at"] or row["resolved_at"] or row["updated_at"])
-
-
-def _full_name(first: str | None, last: str | None, username: str) -> str:
-    """``User.full_name`` from a row: the full name, or the username when blank."""
-    return f"{first or ''} {last or ''}".strip() or username
 
 
 def ticket_fields(row: dict[str, Any], assignees: dict[int, str]) -> dict[str, Any]:
@@ -50,13 +43,11 @@ def ticket_fields(row: dict[str, Any], assignees: dict[int, str]) -> dict[str, A
         "title": row["title"],
         "description": row["description"],
         "category": row["category__name"] if row["category_id"] else None,
-        "created_by": _full_name(
+        "created_by": full_name_of(
+            row["created_by__username"],
             row["created_by__first_name"],
             row["created_by__last_name"],
-            row["created_by__username"],
-        )
-        if row["created_by_id"]
-        else None,
+        ),
         # Several assignees are possible in the core; a single-assignee document shows the
         # first one assigned (docs/decisions.md).
         "assigned_to": assignees.get(assignee) if assignee is not None else None,

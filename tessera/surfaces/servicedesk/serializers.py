@@ -13,6 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tessera.core.accounts.models import User
+from tessera.core.accounts.selectors import full_name_of
 from tessera.core.audit.models import Event
 from tessera.core.common import clock
 from tessera.core.crm.models import Customer
@@ -242,9 +243,9 @@ class TicketSerializer(serializers.Serializer):
             "customer": row["customer_id"],
             "customer_name": row["customer__name"],
             "assigned_to": assignee["id"] if assignee else None,
-            "assigned_to_name": sd.user_display(**_names(assignee)) if assignee else None,
+            "assigned_to_name": full_name_of(**_names(assignee)) if assignee else None,
             "created_by": row["created_by_id"],
-            "created_by_name": sd.user_display(
+            "created_by_name": full_name_of(
                 row["created_by__username"],
                 row["created_by__first_name"] or "",
                 row["created_by__last_name"] or "",
