@@ -19,10 +19,9 @@ from rest_framework_simplejwt.views import TokenRefreshView
 
 from tessera.core.accounts.login import user_authenticate
 
+from .schema import ERRORS
+
 DETAIL = inline_serializer("ServicedeskDetail", {"detail": serializers.CharField()})
-# Like every operation of this surface that reads a body (schema.py): a body whose media
-# type the parsers cannot read (a multipart body without a usable part) is refused with 415.
-UNPARSEABLE = "Unsupported media type"
 
 
 class TokenInput(serializers.Serializer):
@@ -51,7 +50,9 @@ class TokenView(APIView):
             200: TokenPairSerializer,
             400: OpenApiResponse(description='Field errors: `{"field": ["…"]}`.'),
             401: OpenApiResponse(DETAIL, description="Wrong username or password."),
-            415: OpenApiResponse(DETAIL, description=UNPARSEABLE),
+            # Like every operation of this surface that reads a body: a body whose media
+            # type no parser reads (none given, say) is refused with 415.
+            415: ERRORS[415],
             429: OpenApiResponse(DETAIL, description="Too many failed attempts."),
         },
     )
@@ -78,7 +79,7 @@ class TokenRefresh(TokenRefreshView):
             200: inline_serializer("ServicedeskAccess", {"access": serializers.CharField()}),
             400: OpenApiResponse(description='Field errors: `{"field": ["…"]}`.'),
             401: OpenApiResponse(DETAIL, description="Invalid or expired refresh token."),
-            415: OpenApiResponse(DETAIL, description=UNPARSEABLE),
+            415: ERRORS[415],
         },
     )
     def post(self, request, *args, **kwargs):
