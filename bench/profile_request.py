@@ -38,6 +38,13 @@ def main() -> int:
         "wall time: ORM compiling SQL, the database answering, and everything else",
     )
     parser.add_argument(
+        "--dump",
+        default="",
+        metavar="DIR",
+        help="write each scenario's response body to DIR/<surface>-<kind>.json, to compare "
+        "the bytes a change answers with against the bytes before it",
+    )
+    parser.add_argument(
         "--cprofile",
         type=int,
         default=0,
@@ -105,6 +112,9 @@ def main() -> int:
                 if best is None or wall < best[0]:
                     best = (wall, queries, resp.status_code, len(resp.content))
             wall, queries, code, size = best
+            if args.dump and kind != "create":
+                Path(args.dump).mkdir(parents=True, exist_ok=True)
+                Path(args.dump, f"{name}-{kind}.json").write_bytes(resp.content)
             sql_ms = sum(q[0] for q in queries)
             print(
                 f"\n== {key} {code} {size}B  wall {wall:.1f} ms  sql {sql_ms:.1f} ms "

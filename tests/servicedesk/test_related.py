@@ -362,3 +362,76 @@ def test_categories_list_the_documents_slugs(client, api, outsider, project):
     for i in range(5):
         Category.objects.create(project=project, slug=f"c{i}", name=f"C{i}")
     assert _count_queries(client, f"{BASE}/categories/") == few
+
+
+def test_detail_nested_rows_say_what_their_own_endpoints_say(
+    api, client, create, customer, agent, agent2, project, member
+):
+    """The detail reads its comments, attachments, history, customer and users as plain
+    rows; the comments, attachments, history and customers endpoints read them as model
+    instances. Both say the same, field for field, for an agent and for a customer (who
+    does not see internal notes)."""
+    t = create(subject="Nested", customer=customer.pk, assigned_to=agent2.pk, priority="high")
+    tid = t["id"]
+    client.post(f"{BASE}/tickets/{tid}/add_comment/", {"content": "public"}, format="json")
+    client.post(
+        f"{BASE}/tickets/{tid}/add_comment/",
+        {"content": "note", "is_internal": True},
+        format="json",
+    )
+    client.post(
+        f"{BASE}/tickets/{tid}/add_attachment/",
+        {"file": SimpleUploadedFile("a.txt", b"abc", "text/plain"), "description": "d"},
+        format="multipart",
+    )
+    client.patch(f"{BASE}/tickets/{tid}/", {"priority": "low"}, format="json")
+    client.post(f"{BASE}/tickets/{tid}/change_status/", {"status": "resolved"}, format="json")
+
+    detail = client.get(f"{BASE}/tickets/{tid}/").json()
+    assert detail["comments"] == client.get(f"{BASE}/comments/?ticket={tid}").json()["results"]
+    assert [c["content"] for c in detail["comments"]] == ["public", "note"]
+    assert (
+        detail["attachments"] == client.get(f"{BASE}/attachments/?ticket={tid}").json()["results"]
+    )
+    assert detail["attachments"][0]["file"].startswith("http")
+    history = client.get(f"{BASE}/history/?ticket={tid}&page_size=100").json()["results"]
+    assert detail["history"] == sorted(history, key=lambda h: h["id"])
+    assert {"created", "commented", "attachment_added", "status_changed"} <= {
+        h["action"] for h in detail["history"]
+    }
+    assert any(
+        h["field_name"] == "priority" and (h["old_value"], h["new_value"]) == ("high", "low")
+        for h in detail["history"]
+    )
+    assert detail["customer_details"] == client.get(f"{BASE}/customers/{customer.pk}/").json()
+    assert detail["assigned_to_details"] == {
+        "id": agent2.pk,
+        "username": agent2.username,
+        "email": agent2.email,
+        "first_name": agent2.first_name,
+        "last_name": agent2.last_name,
+        "full_name": agent2.full_name,
+    }
+    assert detail["created_by_details"]["id"] == agent.pk
+    assert detail["created_by_details"]["full_name"] == agent.full_name
+    assert detail["metrics"] == {
+        "response_time_hours": detail["response_time_hours"],
+        "resolution_time_hours": detail["resolution_time_hours"],
+        "is_overdue": detail["is_overdue"],
+    }
+    assert detail["metrics"]["resolution_time_hours"] is not None
+
+    cust = member(project, "customer")
+    own = api(cust).post(f"{BASE}/tickets/", {"subject": "Mine"}, format="json").json()
+    client.post(
+        f"{BASE}/tickets/{own['id']}/add_comment/",
+        {"content": "hidden", "is_internal": True},
+        format="json",
+    )
+    client.post(f"{BASE}/tickets/{own['id']}/add_comment/", {"content": "seen"}, format="json")
+    mine = api(cust).get(f"{BASE}/tickets/{own['id']}/").json()
+    assert [c["content"] for c in mine["comments"]] == ["seen"]
+    assert (
+        mine["comments"] == api(cust).get(f"{BASE}/comments/?ticket={own['id']}").json()["results"]
+    )
+    assert mine["assigned_to_details"] is None and mine["customer_details"] is None

@@ -78,21 +78,15 @@ def tickets_for(actor) -> QuerySet[Ticket]:
     return tickets_visible_to(actor, template=TEMPLATE)
 
 
-def with_relations(qs: QuerySet[Ticket], *, detail: bool = False) -> QuerySet[Ticket]:
-    """Everything a page of tickets shows, in a fixed number of queries."""
-    qs = qs.select_related(
+def with_relations(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    """Every relation a ticket's list row reads, in a fixed number of queries (the models
+    a write service is given; pages and the detail read rows)."""
+    return qs.select_related(
         "project", "state", "category", "customer", "created_by"
     ).prefetch_related(
         Prefetch("assignments", queryset=TicketAssignment.objects.select_related("user")),
         "tags",
     )
-    if detail:
-        qs = qs.prefetch_related(
-            Prefetch("comments", queryset=Comment.objects.select_related("author")),
-            Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by")),
-            Prefetch("events", queryset=Event.objects.select_related("actor").order_by("id")),
-        )
-    return qs
 
 
 # The columns a list row shows (``values()`` names); nothing else is read for a page.
@@ -134,12 +128,16 @@ def ticket_rows_qs(qs: QuerySet[Ticket]) -> QuerySet:
     return qs.values(*ROW_COLUMNS)
 
 
+# The assignee a row shows (``assignee``): the list reads the names, the detail all of them.
+ASSIGNEE_COLUMNS = ("id", "username", "email", "first_name", "last_name")
+
+
 def ticket_rows_complete(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Add ``assignee`` (the earliest assignment: ``{id, username, first_name, last_name}``
-    or None) and ``tag_names`` (sorted like ``Tag.Meta.ordering``) to a page of rows — two
-    queries whatever the page size."""
+    """Add ``assignee`` (the earliest assignment: a dict of ``ASSIGNEE_COLUMNS`` or None)
+    and ``tag_names`` (sorted like ``Tag.Meta.ordering``) to a page of rows — two queries
+    whatever the page size."""
     ids = [row["id"] for row in rows]
-    assignees = first_assignees(ids, "id", "username", "first_name", "last_name")
+    assignees = first_assignees(ids, *ASSIGNEE_COLUMNS)
     tag_names = tag_names_by_ticket(ids)
     for row in rows:
         row["assignee"] = assignees.get(row["id"])
@@ -147,9 +145,14 @@ def ticket_rows_complete(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
-def ticket_row(ticket: Ticket) -> dict[str, Any]:
-    """One ticket (with ``with_relations``' joins and prefetches) as the same row."""
-    user = assigned_user(ticket)
+def _user_columns(user) -> dict[str, Any] | None:
+    if user is None:
+        return None
+    return {name: getattr(user, name) for name in ASSIGNEE_COLUMNS}
+
+
+def _ticket_columns(ticket: Ticket) -> dict[str, Any]:
+    """``ROW_COLUMNS`` of a ticket loaded with ``DETAIL_JOINS`` (no query)."""
     creator = ticket.created_by
     return {
         "id": ticket.pk,
@@ -180,16 +183,117 @@ def ticket_row(ticket: Ticket) -> dict[str, Any]:
         "estimated_hours": ticket.estimated_hours,
         "actual_hours": ticket.actual_hours,
         "version": ticket.version,
-        "assignee": {
-            "id": user.pk,
-            "username": user.username,
-            "first_name": user.first_name,
-            "last_name": user.last_name,
-        }
-        if user is not None
-        else None,
+    }
+
+
+def ticket_row(ticket: Ticket) -> dict[str, Any]:
+    """One ticket (with ``with_relations``' joins and prefetches) as the same row."""
+    return {
+        **_ticket_columns(ticket),
+        "assignee": _user_columns(assigned_user(ticket)),
         "tag_names": [t.name for t in ticket.tags.all()],
     }
+
+
+# ---- the detail: one ticket and what hangs off it, as rows ------------------------------
+
+# What ``ticket_detail_row`` needs joined to the ticket it is given.
+DETAIL_JOINS = ("project", "state", "category", "customer", "created_by")
+
+COMMENT_COLUMNS = (
+    "id",
+    "ticket_id",
+    "author_id",
+    "author__username",
+    "author__first_name",
+    "author__last_name",
+    "body",
+    "is_internal",
+    "created_at",
+    "updated_at",
+)
+ATTACHMENT_COLUMNS = (
+    "id",
+    "ticket_id",
+    "filename",
+    "file_size",
+    "content_type",
+    "description",
+    "uploaded_by_id",
+    "uploaded_by__username",
+    "uploaded_by__first_name",
+    "uploaded_by__last_name",
+    "uploaded_at",
+)
+EVENT_COLUMNS = (
+    "id",
+    "ticket_id",
+    "ticket_ref",
+    "actor_id",
+    "actor__username",
+    "actor__first_name",
+    "actor__last_name",
+    "action",
+    "field",
+    "old_value",
+    "new_value",
+    "created_at",
+)
+CUSTOMER_COLUMNS = ("id", "name", "email", "phone", "company", "created_at", "updated_at")
+
+
+def comment_row(comment: Comment) -> dict[str, Any]:
+    """A comment (``author`` joined) as a row of ``COMMENT_COLUMNS``."""
+    return _row_of(comment, COMMENT_COLUMNS)
+
+
+def attachment_row(attachment: Attachment) -> dict[str, Any]:
+    """An attachment (``uploaded_by`` joined) as a row of ``ATTACHMENT_COLUMNS``."""
+    return _row_of(attachment, ATTACHMENT_COLUMNS)
+
+
+def event_row(event: Event) -> dict[str, Any]:
+    """An audit event (``actor`` joined) as a row of ``EVENT_COLUMNS``."""
+    return _row_of(event, EVENT_COLUMNS)
+
+
+def _row_of(obj: Any, columns: tuple[str, ...]) -> dict[str, Any]:
+    row: dict[str, Any] = {}
+    for name in columns:
+        relation, _, attr = name.partition("__")
+        if attr:
+            related = getattr(obj, relation)
+            row[name] = getattr(related, attr) if related is not None else None
+        else:
+            row[name] = getattr(obj, name)
+    return row
+
+
+def ticket_detail_row(ticket: Ticket, *, show_internal: bool) -> dict[str, Any]:
+    """Everything the detail shows of a ticket loaded with ``DETAIL_JOINS``: its list row
+    (``ticket_rows_complete``), ``customer`` (``CUSTOMER_COLUMNS`` or None), ``created_by``
+    (``ASSIGNEE_COLUMNS`` or None), and ``comments`` (internal notes only with
+    ``show_internal``), ``attachments`` and ``history`` as rows, oldest first — five
+    queries, no model instance per comment, attachment or event."""
+    row = ticket_rows_complete([_ticket_columns(ticket)])[0]
+    customer = ticket.customer
+    row["customer"] = (
+        {name: getattr(customer, name) for name in CUSTOMER_COLUMNS} if customer else None
+    )
+    row["created_by"] = _user_columns(ticket.created_by)
+    comments = Comment.objects.filter(ticket_id=ticket.pk)
+    if not show_internal:
+        comments = comments.filter(is_internal=False)
+    row["comments"] = list(comments.order_by("created_at", "id").values(*COMMENT_COLUMNS))
+    row["attachments"] = list(
+        Attachment.objects.filter(ticket_id=ticket.pk)
+        .order_by("uploaded_at", "id")
+        .values(*ATTACHMENT_COLUMNS)
+    )
+    row["history"] = list(
+        Event.objects.filter(ticket_id=ticket.pk).order_by("id").values(*EVENT_COLUMNS)
+    )
+    return row
 
 
 def row_metrics(row: dict[str, Any], now: datetime) -> dict[str, Any]:

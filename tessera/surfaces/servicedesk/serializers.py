@@ -38,6 +38,17 @@ class UserBriefSerializer(serializers.Serializer):
     last_name = serializers.CharField()
     full_name = serializers.CharField()
 
+    def to_representation(self, user: dict[str, Any]) -> dict[str, Any]:
+        """A user as ``sd.ASSIGNEE_COLUMNS`` (``ticket_detail_row``'s assignee and creator)."""
+        return {
+            "id": user["id"],
+            "username": user["username"],
+            "email": user["email"],
+            "first_name": user["first_name"],
+            "last_name": user["last_name"],
+            "full_name": full_name_of(user["username"], user["first_name"], user["last_name"]),
+        }
+
 
 class CustomerSerializer(serializers.ModelSerializer):
     name = serializers.CharField(max_length=200)
@@ -58,19 +69,51 @@ class CategorySerializer(serializers.Serializer):
 
 # ---- comments, attachments, history ----------------------------------------------------
 
+_DATETIME = serializers.DateTimeField()
+_ZERO = timedelta(0)
+_HOURS = serializers.DecimalField(max_digits=8, decimal_places=2, coerce_to_string=False)
+
+
+def _datetime(value: datetime | None) -> str | None:
+    """DRF's ISO 8601 output (``…Z`` in UTC), without its per-call field machinery when
+    the value is already in the current time zone."""
+    if value is None:
+        return None
+    if value.utcoffset() != _ZERO or timezone.get_current_timezone().utcoffset(value) != _ZERO:
+        return _DATETIME.to_representation(value)
+    text = value.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def _decimal(value: Decimal | None) -> Decimal | None:
+    return _HOURS.to_representation(value) if value is not None else None
+
 
 class CommentSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     ticket = serializers.IntegerField(source="ticket_id", read_only=True)
     author = serializers.IntegerField(source="author_id", read_only=True, allow_null=True)
-    author_name = serializers.SerializerMethodField()
+    author_name = serializers.CharField(read_only=True, allow_null=True)
     content = serializers.CharField(source="body", read_only=True)
     is_internal = serializers.BooleanField(read_only=True)
     created_at = serializers.DateTimeField(read_only=True)
     updated_at = serializers.DateTimeField(read_only=True)
 
-    def get_author_name(self, obj: Comment) -> str | None:
-        return _user_name(obj.author)
+    def to_representation(self, obj: Comment | dict[str, Any]) -> dict[str, Any]:
+        """The declared fields from a row of ``sd.COMMENT_COLUMNS`` (or a comment)."""
+        row = obj if isinstance(obj, dict) else sd.comment_row(obj)
+        return {
+            "id": row["id"],
+            "ticket": row["ticket_id"],
+            "author": row["author_id"],
+            "author_name": full_name_of(
+                row["author__username"], row["author__first_name"], row["author__last_name"]
+            ),
+            "content": row["body"],
+            "is_internal": row["is_internal"],
+            "created_at": _datetime(row["created_at"]),
+            "updated_at": _datetime(row["updated_at"]),
+        }
 
 
 class CommentInputSerializer(serializers.Serializer):
@@ -85,22 +128,39 @@ class CommentCreateSerializer(CommentInputSerializer):
 class AttachmentSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     ticket = serializers.IntegerField(source="ticket_id", read_only=True)
-    file = serializers.SerializerMethodField()
+    file = serializers.CharField(read_only=True)
     filename = serializers.CharField(read_only=True)
     file_size = serializers.IntegerField(read_only=True)
     content_type = serializers.CharField(read_only=True)
     description = serializers.CharField(read_only=True)
     uploaded_by = serializers.IntegerField(source="uploaded_by_id", read_only=True, allow_null=True)
-    uploaded_by_name = serializers.SerializerMethodField()
+    uploaded_by_name = serializers.CharField(read_only=True, allow_null=True)
     uploaded_at = serializers.DateTimeField(read_only=True)
 
-    def get_file(self, obj: Attachment) -> str:
-        url = reverse("servicedesk-attachment-download", kwargs={"pk": obj.pk})
+    def to_representation(self, obj: Attachment | dict[str, Any]) -> dict[str, Any]:
+        """The declared fields from a row of ``sd.ATTACHMENT_COLUMNS`` (or an attachment)."""
+        row = obj if isinstance(obj, dict) else sd.attachment_row(obj)
+        return {
+            "id": row["id"],
+            "ticket": row["ticket_id"],
+            "file": self._file_url(row["id"]),
+            "filename": row["filename"],
+            "file_size": row["file_size"],
+            "content_type": row["content_type"],
+            "description": row["description"],
+            "uploaded_by": row["uploaded_by_id"],
+            "uploaded_by_name": full_name_of(
+                row["uploaded_by__username"],
+                row["uploaded_by__first_name"],
+                row["uploaded_by__last_name"],
+            ),
+            "uploaded_at": _datetime(row["uploaded_at"]),
+        }
+
+    def _file_url(self, pk: int) -> str:
+        url = reverse("servicedesk-attachment-download", kwargs={"pk": pk})
         request = self.context.get("request")
         return request.build_absolute_uri(url) if request is not None else url
-
-    def get_uploaded_by_name(self, obj: Attachment) -> str | None:
-        return _user_name(obj.uploaded_by)
 
 
 class AttachmentInputSerializer(serializers.Serializer):
@@ -129,46 +189,34 @@ class HistorySerializer(serializers.Serializer):
     ticket = serializers.IntegerField(source="ticket_id", allow_null=True)
     ticket_number = serializers.CharField(source="ticket_ref")
     user = serializers.IntegerField(source="actor_id", allow_null=True)
-    user_name = serializers.SerializerMethodField()
+    user_name = serializers.CharField(read_only=True, allow_null=True)
     action = serializers.CharField()
-    field_name = serializers.SerializerMethodField()
-    old_value = serializers.SerializerMethodField()
-    new_value = serializers.SerializerMethodField()
+    field_name = serializers.CharField(read_only=True)
+    old_value = serializers.CharField(read_only=True)
+    new_value = serializers.CharField(read_only=True)
     timestamp = serializers.DateTimeField(source="created_at")
 
-    def get_field_name(self, obj: Event) -> str:
-        return HISTORY_FIELD_NAMES.get(obj.field, obj.field)
-
-    def get_old_value(self, obj: Event) -> str:
-        return _history_value(obj.field, obj.old_value)
-
-    def get_new_value(self, obj: Event) -> str:
-        return _history_value(obj.field, obj.new_value)
-
-    def get_user_name(self, obj: Event) -> str | None:
-        return _user_name(obj.actor)
+    def to_representation(self, obj: Event | dict[str, Any]) -> dict[str, Any]:
+        """The declared fields from a row of ``sd.EVENT_COLUMNS`` (or an event)."""
+        row = obj if isinstance(obj, dict) else sd.event_row(obj)
+        field = row["field"]
+        return {
+            "id": row["id"],
+            "ticket": row["ticket_id"],
+            "ticket_number": row["ticket_ref"],
+            "user": row["actor_id"],
+            "user_name": full_name_of(
+                row["actor__username"], row["actor__first_name"], row["actor__last_name"]
+            ),
+            "action": row["action"],
+            "field_name": HISTORY_FIELD_NAMES.get(field, field),
+            "old_value": _history_value(field, row["old_value"]),
+            "new_value": _history_value(field, row["new_value"]),
+            "timestamp": _datetime(row["created_at"]),
+        }
 
 
 # ---- tickets ---------------------------------------------------------------------------
-
-_DATETIME = serializers.DateTimeField()
-_ZERO = timedelta(0)
-_HOURS = serializers.DecimalField(max_digits=8, decimal_places=2, coerce_to_string=False)
-
-
-def _datetime(value: datetime | None) -> str | None:
-    """DRF's ISO 8601 output (``…Z`` in UTC), without its per-call field machinery when
-    the value is already in the current time zone."""
-    if value is None:
-        return None
-    if value.utcoffset() != _ZERO or timezone.get_current_timezone().utcoffset(value) != _ZERO:
-        return _DATETIME.to_representation(value)
-    text = value.isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-
-def _decimal(value: Decimal | None) -> Decimal | None:
-    return _HOURS.to_representation(value) if value is not None else None
 
 
 def _names(user: dict[str, Any]) -> dict[str, Any]:
@@ -320,55 +368,45 @@ class TicketDetailSerializer(TicketSerializer):
     """The detail adds the related customer and users, comments, attachments, history and
     the metrics block."""
 
-    customer_details = serializers.SerializerMethodField()
-    assigned_to_details = serializers.SerializerMethodField()
-    created_by_details = serializers.SerializerMethodField()
-    comments = serializers.SerializerMethodField()
-    attachments = serializers.SerializerMethodField()
-    history = serializers.SerializerMethodField()
-    metrics = serializers.SerializerMethodField()
+    # Renders ``sd.ticket_detail_row``; the declarations below are the schema.
 
-    def to_representation(self, obj: Ticket) -> dict[str, Any]:
-        data = super().to_representation(obj)
-        data["customer_details"] = self.get_customer_details(obj)
-        data["assigned_to_details"] = self.get_assigned_to_details(obj)
-        data["created_by_details"] = self.get_created_by_details(obj)
-        data["comments"] = self.get_comments(obj)
-        data["attachments"] = self.get_attachments(obj)
-        data["history"] = self.get_history(obj)
-        data["metrics"] = self.get_metrics(obj)
+    customer_details = CustomerSerializer(allow_null=True, read_only=True)
+    assigned_to_details = UserBriefSerializer(allow_null=True, read_only=True)
+    created_by_details = UserBriefSerializer(allow_null=True, read_only=True)
+    comments = CommentSerializer(many=True, read_only=True)
+    attachments = AttachmentSerializer(many=True, read_only=True)
+    history = HistorySerializer(many=True, read_only=True)
+    metrics = MetricsSerializer(read_only=True)
+
+    def to_representation(self, row: dict[str, Any]) -> dict[str, Any]:
+        data = super().to_representation(row)
+        customer = row["customer"]
+        assignee = row["assignee"]
+        creator = row["created_by"]
+        brief = UserBriefSerializer()
+        comment = CommentSerializer()
+        attachment = AttachmentSerializer(context=self.context)
+        history = HistorySerializer()
+        data["customer_details"] = (
+            {
+                **customer,
+                "created_at": _datetime(customer["created_at"]),
+                "updated_at": _datetime(customer["updated_at"]),
+            }
+            if customer
+            else None
+        )
+        data["assigned_to_details"] = brief.to_representation(assignee) if assignee else None
+        data["created_by_details"] = brief.to_representation(creator) if creator else None
+        data["comments"] = [comment.to_representation(c) for c in row["comments"]]
+        data["attachments"] = [attachment.to_representation(a) for a in row["attachments"]]
+        data["history"] = [history.to_representation(e) for e in row["history"]]
+        data["metrics"] = {
+            "response_time_hours": data["response_time_hours"],
+            "resolution_time_hours": data["resolution_time_hours"],
+            "is_overdue": data["is_overdue"],
+        }
         return data
-
-    @extend_schema_field(CustomerSerializer(allow_null=True))
-    def get_customer_details(self, obj: Ticket) -> dict | None:
-        return CustomerSerializer(obj.customer).data if obj.customer else None
-
-    @extend_schema_field(UserBriefSerializer(allow_null=True))
-    def get_assigned_to_details(self, obj: Ticket) -> dict | None:
-        user = sd.assigned_user(obj)
-        return UserBriefSerializer(user).data if user else None
-
-    @extend_schema_field(UserBriefSerializer(allow_null=True))
-    def get_created_by_details(self, obj: Ticket) -> dict | None:
-        return UserBriefSerializer(obj.created_by).data if obj.created_by else None
-
-    @extend_schema_field(CommentSerializer(many=True))
-    def get_comments(self, obj: Ticket) -> list[dict]:
-        show_internal = self.context.get("show_internal", True)
-        rows = [c for c in obj.comments.all() if show_internal or not c.is_internal]
-        return CommentSerializer(rows, many=True).data
-
-    @extend_schema_field(AttachmentSerializer(many=True))
-    def get_attachments(self, obj: Ticket) -> list[dict]:
-        return AttachmentSerializer(obj.attachments.all(), many=True, context=self.context).data
-
-    @extend_schema_field(HistorySerializer(many=True))
-    def get_history(self, obj: Ticket) -> list[dict]:
-        return HistorySerializer(obj.events.all(), many=True).data
-
-    @extend_schema_field(MetricsSerializer)
-    def get_metrics(self, obj: Ticket) -> dict[str, Any]:
-        return self._metrics(obj)
 
 
 class TicketInputSerializer(serializers.Serializer):

@@ -41,12 +41,15 @@ from .schema import doc
 
 
 def load_ticket(request: Request, pk: Any, *, detail: bool = True) -> Ticket:
-    """The one loader: a ticket of a service-desk project the caller may see, or 404."""
+    """The one loader: a ticket of a service-desk project the caller may see, or 404;
+    ``detail`` joins what ``sd.ticket_detail_row`` reads, otherwise what a list row shows."""
     return access_ticket(
         actor=request.user,
         ticket_id=pk,
         template=sd.TEMPLATE,
-        queryset=sd.with_relations(Ticket.objects.all(), detail=detail),
+        queryset=Ticket.objects.select_related(*sd.DETAIL_JOINS)
+        if detail
+        else sd.with_relations(Ticket.objects.all()),
     )
 
 
@@ -89,11 +92,10 @@ class TicketViewSet(viewsets.GenericViewSet):
 
     def _detail(self, request: Request, pk: Any, code: int = status.HTTP_200_OK) -> Response:
         ticket = load_ticket(request, pk)
-        context = {
-            **self.get_serializer_context(),
-            "show_internal": policy.can_see_internal(request.user, ticket),
-        }
-        data = s.TicketDetailSerializer(ticket, context=context).data
+        row = sd.ticket_detail_row(
+            ticket, show_internal=policy.can_see_internal(request.user, ticket)
+        )
+        data = s.TicketDetailSerializer(row, context=self.get_serializer_context()).data
         return with_etag(Response(data, status=code), ticket.version)
 
     # ---- CRUD ----------------------------------------------------------------------
