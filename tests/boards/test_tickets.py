@@ -274,3 +274,24 @@ def test_attachments(board, client_for, make_ticket):
         == 403
     )
     assert c.post("/api/tickets/attachments/", {"ticket": t.pk}).status_code == 400
+
+
+def test_list_cards_count_public_comments_and_the_callers_follow(board, client_for, make_ticket):
+    """The list's ``comments_count`` counts public comments only, and ``following`` is the
+    caller's own follow, per card, on one page."""
+    from tessera.core.tickets.models import Comment, TicketFollower
+
+    quiet, busy = make_ticket(), make_ticket()
+    manager = board.users["manager"]
+    for body, internal in (("a", False), ("b", False), ("note", True)):
+        Comment.objects.create(ticket=busy, author=manager, body=body, is_internal=internal)
+    TicketFollower.objects.create(ticket=busy, user=manager)
+    cards = {
+        t["id"]: t for t in client_for("manager").get("/api/tickets/tickets/").json()["results"]
+    }
+    assert (cards[busy.pk]["comments_count"], cards[busy.pk]["following"]) == (2, True)
+    assert (cards[quiet.pk]["comments_count"], cards[quiet.pk]["following"]) == (0, False)
+    other = {
+        t["id"]: t for t in client_for("superadmin").get("/api/tickets/tickets/").json()["results"]
+    }
+    assert (other[busy.pk]["comments_count"], other[busy.pk]["following"]) == (2, False)

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import re
 import uuid
+from functools import lru_cache
+from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, IntegerField, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from tessera.core.common.errors import NotFound
 from tessera.core.projects import permissions
@@ -216,33 +220,68 @@ def ticket_search(qs: QuerySet[Ticket], text: str) -> QuerySet[Ticket]:
     return tickets_matching(qs, text, number=int(match.group(1)) if match else None)
 
 
-def with_card_fields(qs: QuerySet[Ticket], *, actor) -> QuerySet[Ticket]:
-    """A page of kanban cards in a fixed number of queries: project, state and column
-    joined; ``comments_count`` and ``following`` (the actor's) annotated. Complete the
-    page with ``with_card_relations`` (assignee ids and tag names)."""
-    from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
-    from django.db.models.functions import Coalesce
+# The columns of a kanban card (``values()`` names), read in the page's one query.
+CARD_COLUMNS = (
+    "id",
+    "title",
+    "description",
+    "type",
+    "state__key",
+    "priority",
+    "urgency",
+    "importance",
+    "project_id",
+    "project__key",
+    "column_id",
+    "column__name",
+    "company_id",
+    "due_date",
+    "start_date",
+    "created_at",
+    "updated_at",
+    "version",
+)
 
+
+@lru_cache(maxsize=2)
+def _card_annotations_sql(vendor: str) -> tuple[str, str]:
+    """``comments_count`` and ``following`` of the ticket row being selected, as SQL built
+    once per process from the models' metadata: as ``Subquery``/``Exists`` expressions the
+    two cost ~1 ms of Python per page to build and compile (docs/performance.md)."""
     from .models import Comment, TicketFollower
 
+    q = connection.ops.quote_name
+    ticket_pk = f"{q(Ticket._meta.db_table)}.{q(Ticket._meta.pk.column)}"
+    c_meta, f_meta = Comment._meta, TicketFollower._meta
+    c = q(c_meta.db_table)
+    f = q(f_meta.db_table)
     comments = (
-        Comment.objects.filter(ticket_id=OuterRef("pk"), is_internal=False)
-        .order_by()
-        .values("ticket_id")
-        .annotate(n=Count("pk"))
-        .values("n")
+        f"(SELECT COUNT(*) FROM {c} WHERE {c}.{q(c_meta.get_field('ticket').column)} = "
+        f"{ticket_pk} AND NOT {c}.{q(c_meta.get_field('is_internal').column)})"
     )
-    return qs.select_related("project", "state", "column").annotate(
-        comments_count=Coalesce(Subquery(comments, output_field=IntegerField()), 0),
-        following=Exists(TicketFollower.objects.filter(ticket_id=OuterRef("pk"), user_id=actor.pk)),
+    following = (
+        f"EXISTS(SELECT 1 FROM {f} WHERE {f}.{q(f_meta.get_field('ticket').column)} = "
+        f"{ticket_pk} AND {f}.{q(f_meta.get_field('user').column)} = %s)"
     )
+    return comments, following
 
 
-def with_card_relations(tickets: list[Ticket]) -> list[Ticket]:
-    """Set ``assignee_ids`` and ``tag_names`` on each ticket of a page: two queries."""
-    ids = [t.pk for t in tickets]
+def with_card_fields(qs: QuerySet[Ticket], *, actor) -> QuerySet[dict[str, Any]]:
+    """A page of kanban cards as plain rows: ``CARD_COLUMNS`` (project, state and column
+    joined), ``comments_count`` (public comments) and ``following`` (the actor's), in one
+    query. Complete the page with ``with_card_relations`` (assignee ids and tag names)."""
+    comments, following = _card_annotations_sql(connection.vendor)
+    return qs.annotate(
+        comments_count=RawSQL(comments, (), output_field=IntegerField()),
+        following=RawSQL(following, (actor.pk,), output_field=BooleanField()),
+    ).values(*CARD_COLUMNS, "comments_count", "following")
+
+
+def with_card_relations(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Add ``assignee_ids`` and ``tag_names`` to each card row of a page: two queries."""
+    ids = [row["id"] for row in rows]
     assignees, tags = assignee_ids_by_ticket(ids), tag_names_by_ticket(ids)
-    for ticket in tickets:
-        ticket.assignee_ids = assignees.get(ticket.pk, [])
-        ticket.tag_names = tags.get(ticket.pk, [])
-    return tickets
+    for row in rows:
+        row["assignee_ids"] = assignees.get(row["id"], [])
+        row["tag_names"] = tags.get(row["id"], [])
+    return rows

@@ -3,6 +3,8 @@ attachments}/``): thin views over ``tessera.core.tickets``."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers, status, viewsets
@@ -61,35 +63,37 @@ TICKET_ORDERING = {
 DT = serializers.DateTimeField()  # one instance for every row (no per-row field setup)
 
 
-def ticket_out(t: Ticket) -> dict:
+def ticket_out(row: dict[str, Any]) -> dict:
+    """A card row (``with_card_fields`` completed by ``with_card_relations``) as the
+    document's ticket."""
     return {
-        "id": t.pk,
-        "name": t.title,
-        "description": t.description,
-        "type": t.type,
-        "status": t.state.key,
-        "priority_id": t.priority,
-        "urgency": t.urgency,
-        "importance": t.importance,
-        "project": t.project_id,
-        "project_key": t.project.key,
-        "column": t.column_id,
-        "column_name": t.column.name if t.column_id else None,
-        "company": t.company_id,
-        "assignee_ids": t.assignee_ids,
-        "following": bool(getattr(t, "following", False)),
-        "comments_count": getattr(t, "comments_count", 0),
-        "tag_names": sorted(t.tag_names),
-        "due_date": date_out(t.due_date),
-        "start_date": date_out(t.start_date),
-        "created_at": DT.to_representation(t.created_at),
-        "updated_at": DT.to_representation(t.updated_at),
+        "id": row["id"],
+        "name": row["title"],
+        "description": row["description"],
+        "type": row["type"],
+        "status": row["state__key"],
+        "priority_id": row["priority"],
+        "urgency": row["urgency"],
+        "importance": row["importance"],
+        "project": row["project_id"],
+        "project_key": row["project__key"],
+        "column": row["column_id"],
+        "column_name": row["column__name"],
+        "company": row["company_id"],
+        "assignee_ids": row["assignee_ids"],
+        "following": bool(row["following"]),
+        "comments_count": row["comments_count"],
+        "tag_names": sorted(row["tag_names"]),
+        "due_date": date_out(row["due_date"]),
+        "start_date": date_out(row["start_date"]),
+        "created_at": DT.to_representation(row["created_at"]),
+        "updated_at": DT.to_representation(row["updated_at"]),
     }
 
 
 def tickets_out(rows) -> list[dict]:
-    """A page of ``with_card_fields`` tickets (assignees and tags in two more queries)."""
-    return [ticket_out(t) for t in with_card_relations(list(rows))]
+    """A page of ``with_card_fields`` rows (assignees and tags in two more queries)."""
+    return [ticket_out(row) for row in with_card_relations(list(rows))]
 
 
 def board_tickets(actor):
@@ -98,8 +102,8 @@ def board_tickets(actor):
 
 def card_response(actor, ticket_id: int, status_code: int = 200) -> Response:
     """The ticket's body with its version as ETag (send it back as If-Match)."""
-    ticket = with_card_fields(Ticket.objects.filter(pk=ticket_id), actor=actor).get()
-    return with_etag(Response(tickets_out([ticket])[0], status=status_code), ticket.version)
+    row = with_card_fields(Ticket.objects.filter(pk=ticket_id), actor=actor).get()
+    return with_etag(Response(tickets_out([row])[0], status=status_code), row["version"])
 
 
 class TicketInput(serializers.Serializer):
