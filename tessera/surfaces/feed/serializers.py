@@ -14,9 +14,10 @@ from typing import Any
 
 from rest_framework import serializers
 
-from tessera.core.accounts.selectors import full_name_of, full_names
+from tessera.core.accounts.selectors import full_name_of
 from tessera.core.projects.blueprints import get_blueprint
 from tessera.core.projects.models import TERMINAL_CATEGORIES
+from tessera.core.tickets.page_relations import first_assignees
 from tessera.core.tickets.selectors import unique_number_of
 
 from .envelope import iso
@@ -31,8 +32,8 @@ def closed_on(row: dict[str, Any]) -> str | None:
 
 
 def ticket_fields(row: dict[str, Any], assignees: dict[int, str]) -> dict[str, Any]:
-    """The twelve documented fields, in the document's order."""
-    assignee = row["first_assignee_id"]
+    """The twelve documented fields, in the document's order; ``assignees``: the first
+    assignee's name by ticket id."""
     return {
         "ticket_number": unique_number_of(
             template=row["project__template"],
@@ -50,7 +51,7 @@ def ticket_fields(row: dict[str, Any], assignees: dict[int, str]) -> dict[str, A
         ),
         # Several assignees are possible in the core; a single-assignee document shows the
         # first one assigned (docs/decisions.md).
-        "assigned_to": assignees.get(assignee) if assignee is not None else None,
+        "assigned_to": assignees.get(row["id"]),
         "status": row["state__name"],
         "priority": get_blueprint(row["project__template"]).priority_label(row["priority"]),
         "location": row["location"],
@@ -61,9 +62,10 @@ def ticket_fields(row: dict[str, Any], assignees: dict[int, str]) -> dict[str, A
 
 
 def tickets_fields(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """A page of rows; the assignees' names in one query."""
+    """A page of rows; the first assignees' names in one query."""
     rows = list(rows)
-    names = full_names(row["first_assignee_id"] for row in rows)
+    first = first_assignees([row["id"] for row in rows], "username", "first_name", "last_name")
+    names = {ticket_id: full_name_of(**user) for ticket_id, user in first.items()}
     return [ticket_fields(row, names) for row in rows]
 
 

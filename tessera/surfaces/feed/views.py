@@ -36,7 +36,6 @@ from tessera.core.tickets.counts import ticket_count
 from tessera.core.tickets.models import Ticket
 from tessera.core.tickets.selectors import (
     access_ticket,
-    first_assignee_id,
     in_id_order,
     tickets_visible_to,
     with_unique_numbers,
@@ -103,7 +102,6 @@ _ROW = (
     "created_by__first_name",
     "created_by__last_name",
     "number_owner_id",
-    "first_assignee_id",
 )
 
 
@@ -115,7 +113,7 @@ def feed_rows(qs: QuerySet[Ticket]) -> QuerySet[dict[str, Any]]:
     """The tickets of ``qs`` as the plain rows the serializer reads (``_ROW``), in one
     query for the page; the first assignee's name comes from ``serializers.tickets_fields``
     (one more query, whatever the size)."""
-    return with_unique_numbers(qs.annotate(first_assignee_id=first_assignee_id())).values(*_ROW)
+    return with_unique_numbers(qs).values(*_ROW)
 
 
 def _positive_int(request: Request, name: str, default: int) -> int:
