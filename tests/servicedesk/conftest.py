@@ -4,11 +4,30 @@ shared categories and CRM customers."""
 from __future__ import annotations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tessera.core.crm.models import Customer
 from tessera.core.tickets.models import Category
 
 BASE = "/api/ticketing"
+
+
+def comment(client, ticket_id: int, content: str, *, internal: bool = False):
+    """Add a comment through the ``add_comment`` action; its response."""
+    return client.post(
+        f"{BASE}/tickets/{ticket_id}/add_comment/",
+        {"content": content, "is_internal": internal},
+        format="json",
+    )
+
+
+def attach(client, ticket_id: int, name: str, payload: bytes, description: str = ""):
+    """Upload a file through the ``add_attachment`` action; its response."""
+    return client.post(
+        f"{BASE}/tickets/{ticket_id}/add_attachment/",
+        {"file": SimpleUploadedFile(name, payload), "description": description},
+        format="multipart",
+    )
 
 
 @pytest.fixture

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from tessera.core.audit.models import Event
 from tessera.core.tickets.models import Attachment, Comment, Ticket
 
-from .conftest import BASE
+from .conftest import BASE, attach, comment
 
 pytestmark = pytest.mark.django_db
 
@@ -32,16 +31,8 @@ def tickets(create, client, customer, agent2):
     )
     b = create(subject="Assigned one", assigned_to=agent2.pk, tags="vip")
     client.post(f"{BASE}/tickets/{b['id']}/change_status/", {"status": "open"}, format="json")
-    client.post(
-        f"{BASE}/tickets/{a['id']}/add_comment/",
-        {"content": "First reply", "is_internal": False},
-        format="json",
-    )
-    client.post(
-        f"{BASE}/tickets/{a['id']}/add_attachment/",
-        {"file": SimpleUploadedFile("trace.txt", b"x" * 2048), "description": "trace"},
-        format="multipart",
-    )
+    comment(client, a["id"], "First reply")
+    attach(client, a["id"], "trace.txt", b"x" * 2048, "trace")
     return a, b
 
 

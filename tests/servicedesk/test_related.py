@@ -8,7 +8,7 @@ from django.test import override_settings
 
 from tessera.core.tickets.models import Attachment, Comment
 
-from .conftest import BASE
+from .conftest import BASE, attach, comment
 from .test_tickets import _count_queries
 
 pytestmark = pytest.mark.django_db
@@ -53,11 +53,7 @@ def test_internal_note_does_not_count_as_response_and_is_hidden_from_customer(
 ):
     cust = member(project, "customer")
     t = api(cust).post(f"{BASE}/tickets/", {"subject": "Help"}, format="json").json()
-    client.post(
-        f"{BASE}/tickets/{t['id']}/add_comment/",
-        {"content": "note", "is_internal": True},
-        format="json",
-    )
+    comment(client, t["id"], "note", internal=True)
     detail = client.get(f"{BASE}/tickets/{t['id']}/").json()
     assert detail["first_response_at"] is None and len(detail["comments"]) == 1
     seen = api(cust).get(f"{BASE}/tickets/{t['id']}/").json()
@@ -373,17 +369,9 @@ def test_detail_nested_rows_say_what_their_own_endpoints_say(
     does not see internal notes)."""
     t = create(subject="Nested", customer=customer.pk, assigned_to=agent2.pk, priority="high")
     tid = t["id"]
-    client.post(f"{BASE}/tickets/{tid}/add_comment/", {"content": "public"}, format="json")
-    client.post(
-        f"{BASE}/tickets/{tid}/add_comment/",
-        {"content": "note", "is_internal": True},
-        format="json",
-    )
-    client.post(
-        f"{BASE}/tickets/{tid}/add_attachment/",
-        {"file": SimpleUploadedFile("a.txt", b"abc", "text/plain"), "description": "d"},
-        format="multipart",
-    )
+    comment(client, tid, "public")
+    comment(client, tid, "note", internal=True)
+    attach(client, tid, "a.txt", b"abc", "d")
     client.patch(f"{BASE}/tickets/{tid}/", {"priority": "low"}, format="json")
     client.post(f"{BASE}/tickets/{tid}/change_status/", {"status": "resolved"}, format="json")
 
@@ -423,12 +411,8 @@ def test_detail_nested_rows_say_what_their_own_endpoints_say(
 
     cust = member(project, "customer")
     own = api(cust).post(f"{BASE}/tickets/", {"subject": "Mine"}, format="json").json()
-    client.post(
-        f"{BASE}/tickets/{own['id']}/add_comment/",
-        {"content": "hidden", "is_internal": True},
-        format="json",
-    )
-    client.post(f"{BASE}/tickets/{own['id']}/add_comment/", {"content": "seen"}, format="json")
+    comment(client, own["id"], "hidden", internal=True)
+    comment(client, own["id"], "seen")
     mine = api(cust).get(f"{BASE}/tickets/{own['id']}/").json()
     assert [c["content"] for c in mine["comments"]] == ["seen"]
     assert (
