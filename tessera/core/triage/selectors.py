@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
@@ -13,7 +14,7 @@ from tessera.core.tickets import policy
 from tessera.core.tickets.models import Ticket, TicketAssignment
 from tessera.core.tickets.selectors import in_states_keyed, projects_of_template
 
-from .models import TriageStep
+from .models import TicketTriage, TriageStep
 
 TEMPLATE = "support"
 ROLE_ORDER = ["user", "moderator", "admin"]
@@ -117,8 +118,52 @@ def support_tickets(
         qs = qs.filter(
             pk__in=TicketAssignment.objects.filter(user__public_id=assigned_to).values("ticket_id")
         )
-    # Assignees come per page from ``tickets.page_relations.first_assignees`` (no prefetch).
-    return qs.select_related("state", "created_by", "triage").order_by("-created_at", "-id")
+    # Read a page as ``TICKET_ROW`` rows (``values()``); assignees come per page from
+    # ``tickets.page_relations.first_assignees``.
+    return qs.order_by("-created_at", "-id")
+
+
+# What document 001's Ticket object shows of a ticket, as ``values()`` names: state,
+# creator and triage joined in the page's one query.
+TICKET_ROW = (
+    "id",
+    "public_id",
+    "title",
+    "description",
+    "state__key",
+    "priority",
+    "created_by__public_id",
+    "created_by__email",
+    "triage__summary",
+    "triage__helpful_notes",
+    "triage__related_skills",
+    "created_at",
+    "updated_at",
+)
+
+
+def ticket_row(ticket: Ticket) -> dict[str, Any]:
+    """``TICKET_ROW`` of one ticket loaded by ``support_ticket_get`` (no query)."""
+    creator = ticket.created_by
+    try:
+        triage = ticket.triage
+    except TicketTriage.DoesNotExist:  # created outside this surface: no triage row
+        triage = None
+    return {
+        "id": ticket.pk,
+        "public_id": ticket.public_id,
+        "title": ticket.title,
+        "description": ticket.description,
+        "state__key": ticket.state.key,
+        "priority": ticket.priority,
+        "created_by__public_id": creator.public_id if creator else None,
+        "created_by__email": creator.email if creator else None,
+        "triage__summary": triage.summary if triage else None,
+        "triage__helpful_notes": triage.helpful_notes if triage else None,
+        "triage__related_skills": triage.related_skills if triage else None,
+        "created_at": ticket.created_at,
+        "updated_at": ticket.updated_at,
+    }
 
 
 def support_ticket_get(*, actor, ticket_id: str) -> Ticket:

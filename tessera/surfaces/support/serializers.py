@@ -11,6 +11,7 @@ from rest_framework import serializers
 
 from tessera.core.projects.blueprints.support import SUPPORT
 from tessera.core.tickets.page_relations import first_assignees
+from tessera.core.triage import selectors
 
 from .envelope import iso_ms
 
@@ -177,13 +178,6 @@ def query_params(request) -> dict[str, Any]:
     return values
 
 
-def _triage(ticket) -> Any:
-    try:
-        return ticket.triage
-    except Exception:  # no triage row (ticket created outside this surface)
-        return None
-
-
 ASSIGNEE_FIELDS = ("public_id", "email")
 
 
@@ -193,37 +187,40 @@ def ticket_data(ticket, *, enhanced: bool = False) -> dict[str, Any]:
     assignments = list(ticket.assignments.all())
     user = assignments[0].user if assignments else None
     assignee = {f: getattr(user, f) for f in ASSIGNEE_FIELDS} if user else None
-    return _ticket_body(ticket, assignee, enhanced=enhanced)
+    return _ticket_body(selectors.ticket_row(ticket), assignee, enhanced=enhanced)
 
 
-def tickets_data(tickets: list, *, enhanced: bool = False) -> list[dict[str, Any]]:
-    """A page of tickets; the first assignees in one query (``first_assignees``)."""
-    assignees = first_assignees([t.pk for t in tickets], *ASSIGNEE_FIELDS)
-    return [_ticket_body(t, assignees.get(t.pk), enhanced=enhanced) for t in tickets]
+def tickets_data(rows: list[dict[str, Any]], *, enhanced: bool = False) -> list[dict[str, Any]]:
+    """A page of ``selectors.TICKET_ROW`` rows; the first assignees in one query
+    (``first_assignees``)."""
+    assignees = first_assignees([row["id"] for row in rows], *ASSIGNEE_FIELDS)
+    return [_ticket_body(row, assignees.get(row["id"]), enhanced=enhanced) for row in rows]
 
 
-def _ticket_body(ticket, assignee: dict[str, Any] | None, *, enhanced: bool) -> dict[str, Any]:
-    """Document 001's Ticket object; ``enhanced`` adds ``assignee``/``creator`` emails.
-    ``assignee``: the first assignee's ``ASSIGNEE_FIELDS``, or None."""
-    triage = _triage(ticket)
-    creator = ticket.created_by
+def _ticket_body(
+    row: dict[str, Any], assignee: dict[str, Any] | None, *, enhanced: bool
+) -> dict[str, Any]:
+    """Document 001's Ticket object from a ``selectors.TICKET_ROW`` row; ``enhanced`` adds
+    ``assignee``/``creator`` emails. ``assignee``: the first assignee's ``ASSIGNEE_FIELDS``,
+    or None."""
+    creator = row["created_by__public_id"]
     data: dict[str, Any] = {
-        "id": str(ticket.public_id),
-        "title": ticket.title,
-        "description": ticket.description,
-        "status": ticket.state.key,
-        "priority": SUPPORT.priority_key(ticket.priority),
-        "created_by": str(creator.public_id) if creator else None,
+        "id": str(row["public_id"]),
+        "title": row["title"],
+        "description": row["description"],
+        "status": row["state__key"],
+        "priority": SUPPORT.priority_key(row["priority"]),
+        "created_by": str(creator) if creator else None,
         "assigned_to": str(assignee["public_id"]) if assignee else None,
-        "summary": triage.summary if triage else None,
-        "helpful_notes": triage.helpful_notes if triage else None,
-        "related_skills": triage.related_skills if triage else None,
-        "created_at": iso_ms(ticket.created_at),
-        "updated_at": iso_ms(ticket.updated_at),
+        "summary": row["triage__summary"],
+        "helpful_notes": row["triage__helpful_notes"],
+        "related_skills": row["triage__related_skills"],
+        "created_at": iso_ms(row["created_at"]),
+        "updated_at": iso_ms(row["updated_at"]),
     }
     if enhanced:
         data["assignee"] = {"email": assignee["email"]} if assignee else None
-        data["creator"] = {"email": creator.email} if creator else None
+        data["creator"] = {"email": row["created_by__email"]} if creator else None
     return data
 
 

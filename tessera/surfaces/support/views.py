@@ -71,7 +71,7 @@ def _page(request, *, scope: str, enhanced: bool, message: str):
     page, limit = params["page"], params["limit"]
     total = ticket_count(qs)
     offset = (page - 1) * limit
-    rows = list(qs[offset : offset + limit]) if offset < total else []
+    rows = list(qs.values(*selectors.TICKET_ROW)[offset : offset + limit]) if offset < total else []
     data = tickets_data(rows, enhanced=enhanced)
     return envelope.ok(data, message, meta={"total": total, "page": page, "limit": limit})
 
