@@ -16,10 +16,11 @@ from tessera.core.audit.models import Event
 from tessera.core.common import clock
 from tessera.core.common.errors import Forbidden, NotFound
 from tessera.core.projects import permissions
+from tessera.core.tickets import policy
 from tessera.core.tickets.models import Ticket
 from tessera.core.tickets.selectors import access_ticket, in_states_keyed, tickets_visible_to
 
-from . import conf, timer
+from . import conf, ticket_rows, timer
 from .models import (
     InventoryItem,
     PartSpec,
@@ -29,6 +30,7 @@ from .models import (
     WorkSessionEvent,
     XpTransaction,
 )
+from .ticket_rows import ROW_COLUMNS, SessionRow
 
 TEMPLATE = "workshop"
 MAX_ID = 2**63 - 1
@@ -81,7 +83,7 @@ def _ticket_queryset(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
 
 def _with_parts_and_sessions(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
     """For pages that read ``part_specs`` and ``work_sessions`` per ticket (the web's shop
-    floor and review); API pages use ``ticket_page_context`` instead."""
+    floor and review); API pages read rows instead (``ticket_rows_complete``)."""
     return qs.prefetch_related(
         Prefetch("part_specs", queryset=PartSpec.objects.order_by("position", "id")),
         Prefetch("work_sessions", queryset=WorkSession.objects.order_by("id")),
@@ -110,10 +112,11 @@ def ticket_list(
     flag_color: str | None = None,
     serial: str | None = None,
     ordering: str | None = None,
-    slim: bool = False,
+    plain: bool = False,
 ) -> QuerySet[Ticket]:
-    """Workshop tickets the actor may see, filtered and ordered. ``slim``: only the columns
-    an API page renders and no prefetches — pair it with ``ticket_page_context``."""
+    """Workshop tickets the actor may see, filtered and ordered. ``plain``: no joins and no
+    prefetches — count it as it is (``tickets.counts`` reads the per-group counts of a query
+    without joins) and read a page of it as rows (``ticket_rows_qs``)."""
     require_workshop_role(actor)
     qs = tickets_visible_to(actor, template=TEMPLATE)
     if state:
@@ -124,31 +127,63 @@ def ticket_list(
         qs = qs.filter(workshop__flag_color=flag_color)
     if serial:
         qs = qs.filter(workshop__inventory_item__serial_number=serial)
-    qs = _ticket_queryset(qs)
-    qs = qs.only(*LIST_FIELDS) if slim else _with_parts_and_sessions(qs)
+    if not plain:
+        qs = _with_parts_and_sessions(_ticket_queryset(qs))
     return qs.order_by(*TICKET_ORDERINGS.get(ordering or "", ("-created_at", "-id")))
 
 
-_USER = ("id", "username", "first_name", "last_name")
-# What a page of tickets renders, and nothing else: each row builds eight model instances
-# (ticket, project, state, metrics, item, three users), so unused columns cost per row.
-LIST_FIELDS = (
-    *("id", "number", "title", "description", "version", "created_at", "updated_at"),
-    *("project__id", "project__key", "project__name", "project__template"),
-    *("state__id", "state__key"),
-    *(f"created_by__{f}" for f in _USER),
-    *(f"workshop__{f}" for f in ("ticket_id", "flag_color", "xp_amount", "total_duration")),
-    *(f"workshop__{f}" for f in ("approved_at", "done_at", "inventory_item_id")),
-    *(f"workshop__{f}" for f in ("technician_id", "approved_by_id")),
-    *(f"workshop__inventory_item__{f}" for f in ("id", "serial_number", "name", "state")),
-    *(f"workshop__technician__{f}" for f in _USER),
-    *(f"workshop__approved_by__{f}" for f in _USER),
-)
+def ticket_rows_qs(qs: QuerySet[Ticket]) -> QuerySet:
+    """The tickets of ``qs`` as plain rows of ``ticket_rows.ROW_COLUMNS`` (joined in the
+    one query, no model instances); complete a page of them with ``ticket_rows_complete``."""
+    return qs.values(*ROW_COLUMNS)
+
+
+def ticket_rows_complete(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Add ``part_specs`` (``ticket_rows.PART_COLUMNS`` dicts, intake order) and
+    ``current_session`` (the latest session with its derived timer, or None) to a page of
+    rows: two fixed queries and, when a ticket has a session, one for the timers — whatever
+    the page size."""
+    ids = [row["id"] for row in rows]
+    parts = ticket_rows.part_specs_by_ticket(ids)
+    latest = ticket_rows.latest_sessions(ids)
+    derived = derive_sessions(latest.values())
+    for row in rows:
+        session = latest.get(row["id"])
+        row["part_specs"] = parts.get(row["id"], [])
+        row["current_session"] = (session, derived[session.pk]) if session else None
+    return rows
+
+
+def access_workshop_ticket_row(*, actor, ticket_id: Any) -> dict[str, Any]:
+    """``access_workshop_ticket`` as a completed row (``ticket_rows_complete``): the same
+    403 without a workshop role, the same one ``NotFound`` for a ticket the actor may not
+    see (``policy.can_view``, given the row's ids), the same queries."""
+    require_workshop_role(actor)
+    pk = _id(ticket_id, "Ticket not found")
+    row = (
+        Ticket.objects.filter(project__template=TEMPLATE, pk=pk)
+        .values(*ROW_COLUMNS, "company_id")
+        .first()
+    )
+    if row is None or not policy.can_view(actor, _ticket_ids_only(row)):
+        raise NotFound("Ticket not found")
+    return ticket_rows_complete([row])[0]
+
+
+def _ticket_ids_only(row: dict[str, Any]) -> Ticket:
+    """A ticket holding only the ids ``policy.can_view`` reads (its assignee check goes
+    through the instance's ``assignments``); every other field is deferred."""
+    names = [f.attname for f in Ticket._meta.concrete_fields if f.attname in _CAN_VIEW_IDS]
+    return Ticket.from_db(Ticket.objects.db, names, [row[name] for name in names])
+
+
+_CAN_VIEW_IDS = ("id", "project_id", "created_by_id", "company_id")
 
 
 def access_workshop_ticket(*, actor, ticket_id: Any) -> Ticket:
     """A workshop ticket the actor may see with its context, or one ``NotFound``. Its part
-    specs and sessions are not prefetched: ``ticket_page_context`` reads them as a page."""
+    specs and sessions are not prefetched (a rendered ticket is read as a row:
+    ``access_workshop_ticket_row``)."""
     require_workshop_role(actor)
     ticket = access_ticket(
         actor=actor,
@@ -189,7 +224,7 @@ def _evs(rows: Iterable[tuple[str, datetime]]) -> list[timer.Ev]:
 
 
 def derive_sessions(
-    sessions: Iterable[WorkSession], *, now: datetime | None = None
+    sessions: Iterable[WorkSession | SessionRow], *, now: datetime | None = None
 ) -> dict[int, timer.Derived]:
     """Derived state/active seconds of each session at ``now`` in one query: its own events
     plus, for paused ones, the technician's other pauses that can touch the budget."""
@@ -254,23 +289,6 @@ def current_sessions(tickets: Iterable[Ticket]) -> dict[int, tuple[WorkSession, 
             latest[t.pk] = sessions[-1]
     derived = derive_sessions(latest.values())
     return {tid: (s, derived[s.pk]) for tid, s in latest.items()}
-
-
-def ticket_page_context(
-    tickets: list[Ticket],
-) -> tuple[dict[int, list[PartSpec]], dict[int, tuple[WorkSession, timer.Derived]]]:
-    """The part specs and the current (latest) session with its derived timer of each
-    ticket of a page: three queries whatever the page size, and none per row (a prefetch
-    would build a related manager per ticket)."""
-    ids = [t.pk for t in tickets]
-    parts: dict[int, list[PartSpec]] = defaultdict(list)
-    for part in PartSpec.objects.filter(ticket_id__in=ids).order_by("ticket_id", "position", "id"):
-        parts[part.ticket_id].append(part)
-    latest: dict[int, WorkSession] = {}
-    for session in WorkSession.objects.filter(ticket_id__in=ids).order_by("id"):
-        latest[session.ticket_id] = session
-    derived = derive_sessions(latest.values())
-    return parts, {tid: (s, derived[s.pk]) for tid, s in latest.items()}
 
 
 # --- inventory -----------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Document 000's shapes: input serializers validate, output functions render.
 
-Output is rendered from objects the selectors loaded with their relations (and the derived
-session timers passed in), so rendering a page runs no queries of its own.
+Output is rendered from what the selectors loaded — objects with their relations, or for
+tickets completed rows (``selectors.ticket_rows_complete``) — and the derived session timers
+passed in, so rendering a page runs no queries of its own.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from tessera.core.accounts.selectors import full_name_of
+from tessera.core.projects.blueprints import get_blueprint
 from tessera.core.workshop.models import FlagColor, InventoryItemState, XpKind
 from tessera.core.workshop.services import MAX_MINUTES, MAX_PARTS, MAX_XP, PartInput
 from tessera.core.workshop.timer import Derived
@@ -206,39 +209,60 @@ def session_out(session, derived: Derived, extra: dict[str, Any] | None = None) 
     }
 
 
-def ticket_out(ticket, parts: list, current: tuple | None) -> dict[str, Any]:
-    m = ticket.workshop
-    project = ticket.project
+def _user_row(row: dict[str, Any], prefix: str) -> dict[str, Any] | None:
+    """``user_out`` of the user whose columns a row holds under ``prefix``."""
+    pk = row[f"{prefix}_id"]
+    if pk is None:
+        return None
+    username = row[f"{prefix}__username"]
     return {
-        "id": ticket.pk,
-        "number": project.blueprint.format_number(project.key, ticket.number),
-        "title": ticket.title,
-        "description": ticket.description,
-        "state": ticket.state.key,
-        "version": ticket.version,
-        "project": {"id": project.pk, "key": project.key, "name": project.name},
-        "inventory_item": item_out(m.inventory_item),
+        "id": pk,
+        "username": username,
+        "full_name": full_name_of(
+            username, row[f"{prefix}__first_name"], row[f"{prefix}__last_name"]
+        ),
+    }
+
+
+def ticket_out(row: dict[str, Any]) -> dict[str, Any]:
+    """A ticket from its completed row (``selectors.ticket_rows_complete``)."""
+    key = row["project__key"]
+    current = row["current_session"]
+    return {
+        "id": row["id"],
+        "number": get_blueprint(row["project__template"]).format_number(key, row["number"]),
+        "title": row["title"],
+        "description": row["description"],
+        "state": row["state__key"],
+        "version": row["version"],
+        "project": {"id": row["project_id"], "key": key, "name": row["project__name"]},
+        "inventory_item": {
+            "id": row["workshop__inventory_item_id"],
+            "serial_number": row["workshop__inventory_item__serial_number"],
+            "name": row["workshop__inventory_item__name"],
+            "state": row["workshop__inventory_item__state"],
+        },
         "part_specs": [
             {
-                "id": p.pk,
-                "name": p.name,
-                "color": p.color,
-                "planned_minutes": p.planned_minutes,
-                "xp": p.xp,
+                "id": p["id"],
+                "name": p["name"],
+                "color": p["color"],
+                "planned_minutes": p["planned_minutes"],
+                "xp": p["xp"],
             }
-            for p in parts
+            for p in row["part_specs"]
         ],
-        "flag_color": m.flag_color,
-        "xp_amount": m.xp_amount,
-        "total_duration": m.total_duration,
-        "technician": user_out(m.technician),
-        "approved_by": user_out(m.approved_by),
-        "approved_at": _dt(m.approved_at),
+        "flag_color": row["workshop__flag_color"],
+        "xp_amount": row["workshop__xp_amount"],
+        "total_duration": row["workshop__total_duration"],
+        "technician": _user_row(row, "workshop__technician"),
+        "approved_by": _user_row(row, "workshop__approved_by"),
+        "approved_at": _dt(row["workshop__approved_at"]),
         "current_session": session_out(*current) if current else None,
-        "created_by": user_out(ticket.created_by),
-        "created_at": _dt(ticket.created_at),
-        "updated_at": _dt(ticket.updated_at),
-        "done_at": _dt(m.done_at),
+        "created_by": _user_row(row, "created_by"),
+        "created_at": _dt(row["created_at"]),
+        "updated_at": _dt(row["updated_at"]),
+        "done_at": _dt(row["workshop__done_at"]),
     }
 
 

@@ -72,15 +72,14 @@ class WorkshopView(APIView):
         return ser.validated_data
 
 
-def render_tickets(tickets: list) -> list[dict]:
-    parts, current = selectors.ticket_page_context(tickets)
-    return [s.ticket_out(t, parts.get(t.pk, []), current.get(t.pk)) for t in tickets]
+def render_tickets(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [s.ticket_out(row) for row in selectors.ticket_rows_complete(rows)]
 
 
 def ticket_response(request: Request, ticket_id: Any, status: int = 200) -> Response:
     """The ticket as the caller may see it now, with its version as the ``ETag``."""
-    ticket = selectors.access_workshop_ticket(actor=request.user, ticket_id=ticket_id)
-    return with_etag(Response(render_tickets([ticket])[0], status=status), ticket.version)
+    row = selectors.access_workshop_ticket_row(actor=request.user, ticket_id=ticket_id)
+    return with_etag(Response(s.ticket_out(row), status=status), row["version"])
 
 
 # --- tickets ---------------------------------------------------------------------------------
@@ -103,9 +102,10 @@ class TicketListView(WorkshopView):
             flag_color=f.get("flag_color"),
             serial=f.get("serial"),
             ordering=f.get("ordering"),
-            slim=True,
+            plain=True,
         )
-        return self.paginate(request, qs, render_tickets, count=lambda: ticket_count(qs))
+        rows = selectors.ticket_rows_qs(qs)
+        return self.paginate(request, rows, render_tickets, count=lambda: ticket_count(qs))
 
 
 class TicketCreateView(WorkshopView):
