@@ -122,6 +122,8 @@ def gunicorn_args(args, port: int, timeout: int) -> list[str]:
            "--max-requests", "0"]  # fmt: skip
     if args.worker_class == "gthread":
         cmd += ["--threads", str(args.threads)]
+        if args.worker_connections:
+            cmd += ["--worker-connections", str(args.worker_connections)]
     return cmd
 
 
@@ -414,6 +416,13 @@ def main() -> int:
         "with one worker, and wrk's eight often all landed on the same one)",
     )
     parser.add_argument(
+        "--worker-connections",
+        type=int,
+        default=0,
+        metavar="N",
+        help="gthread: connections a worker takes at once (gunicorn's default 1000 when 0)",
+    )
+    parser.add_argument(
         "--wait-quiet",
         type=float,
         default=0,
@@ -596,7 +605,8 @@ def _report(args, results, memory, creds, elapsed) -> dict:
         "connections": args.connections,
         "server": f"gunicorn -w {args.workers} -k {args.worker_class}"
         + (f" --threads {args.threads}" if args.worker_class == "gthread" else "")
-        + f" --keep-alive {args.keep_alive}",
+        + f" --keep-alive {args.keep_alive}"
+        + (f" --worker-connections {args.worker_connections}" if args.worker_connections else ""),
         "loadavg_at_end": Path("/proc/loadavg").read_text().strip(),
         "duration_s": args.duration,
         "rounds": args.rounds,
