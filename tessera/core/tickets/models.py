@@ -145,7 +145,7 @@ class Ticket(models.Model):
             models.UniqueConstraint(fields=["project", "number"], name="uniq_ticket_number"),
         ]
         indexes = [
-            models.Index(fields=["project", "-created_at"]),
+            models.Index(fields=["project", "-created_at", "-id"]),
             models.Index(fields=["project", "state"]),
             models.Index(fields=["project", "priority"]),
             models.Index(fields=["project", "column", "rank"]),
