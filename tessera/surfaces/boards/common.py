@@ -48,7 +48,9 @@ def core_call(fn, *args, **kwargs):
 
 
 def paginate(view, request: Request, qs, serialize, *, count=None) -> Response:
-    """A page of ``qs``; ``count`` (optional) says how to count all its rows."""
+    """A page of ``qs``; ``count`` (optional) says how to count all its rows. A query
+    string the database cannot compare with (a NUL in ``search``) is a 400."""
+    drf.refuse_unstorable_params(request)
     paginator = StandardPagination()
     page = paginator.paginate_queryset(qs, request, view=view, count=count)
     return paginator.get_paginated_response(serialize(page))
@@ -56,6 +58,7 @@ def paginate(view, request: Request, qs, serialize, *, count=None) -> Response:
 
 def paginate_limit(view, request: Request, qs, serialize, default: int) -> Response:
     """Dashboards take ``limit`` as the page size (default per endpoint, at most 100)."""
+    drf.refuse_unstorable_params(request)
     limit = query_int(request, "limit", minimum=1, maximum=100)
     paginator = StandardPagination()
     paginator.page_size = limit or default
