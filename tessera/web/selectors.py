@@ -62,6 +62,13 @@ def with_rows(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
     )
 
 
+def _text(value, limit: int) -> str:
+    """A filter form's text without what no database can compare with (NUL, lone
+    surrogates: PostgreSQL refuses NUL in text), stripped and cut to ``limit``."""
+    text = (value or "").replace("\x00", "").encode("utf-8", "ignore").decode("utf-8")
+    return text.strip()[:limit]
+
+
 def _int(value) -> int | None:
     try:
         return int(value)
@@ -86,10 +93,10 @@ class TicketFilter:
             assignee = ""
         return cls(
             project=_int(params.get("project")),
-            state=(params.get("state") or "").strip()[:40],
+            state=_text(params.get("state"), 40),
             priority=_int(params.get("priority")),
             assignee=assignee,
-            q=(params.get("q") or "").strip()[:200],
+            q=_text(params.get("q"), 200),
             sort=sort if sort in SORTS else "-created",
         )
 

@@ -118,3 +118,14 @@ def test_query_count_does_not_grow_with_tickets(desk, browser_client, make_ticke
     few = count(2)
     many = count(20)
     assert few == many
+
+
+@pytest.mark.parametrize("path", ["/tickets/", "/portal/"])
+def test_filters_with_nul_characters_are_dropped_not_a_500(desk, tickets, browser_client, path):
+    """The filter form's text fields lose NUL characters (PostgreSQL cannot compare text
+    with them) instead of failing; the rest of the value still filters."""
+    user = desk["agent"] if path == "/tickets/" else desk["customer"]
+    r = browser_client(user).get(f"{path}?state=op%00en&q=Bra%00vo&sort=%00")
+    assert r.status_code == 200, r.content[:300]
+    if path == "/tickets/":
+        assert titles(r) == ["Bravo login broken"]
