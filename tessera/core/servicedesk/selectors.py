@@ -23,6 +23,7 @@ from django.db.models import (
 
 from tessera.core.audit.models import Event
 from tessera.core.common import clock
+from tessera.core.common.rows import row_of
 from tessera.core.projects import permissions
 from tessera.core.projects.blueprints import get_blueprint
 from tessera.core.projects.models import TERMINAL_CATEGORIES, Project
@@ -146,50 +147,13 @@ def ticket_rows_complete(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _user_columns(user) -> dict[str, Any] | None:
-    if user is None:
-        return None
-    return {name: getattr(user, name) for name in ASSIGNEE_COLUMNS}
-
-
-def _ticket_columns(ticket: Ticket) -> dict[str, Any]:
-    """``ROW_COLUMNS`` of a ticket loaded with ``DETAIL_JOINS`` (no query)."""
-    creator = ticket.created_by
-    return {
-        "id": ticket.pk,
-        "project_id": ticket.project_id,
-        "project__key": ticket.project.key,
-        "project__template": ticket.project.template,
-        "number": ticket.number,
-        "title": ticket.title,
-        "description": ticket.description,
-        "state__key": ticket.state.key,
-        "state__name": ticket.state.name,
-        "state__category": ticket.state.category,
-        "priority": ticket.priority,
-        "category__slug": ticket.category.slug if ticket.category else None,
-        "category__name": ticket.category.name if ticket.category else None,
-        "customer_id": ticket.customer_id,
-        "customer__name": ticket.customer.name if ticket.customer else None,
-        "created_by_id": ticket.created_by_id,
-        "created_by__username": creator.username if creator else None,
-        "created_by__first_name": creator.first_name if creator else None,
-        "created_by__last_name": creator.last_name if creator else None,
-        "created_at": ticket.created_at,
-        "updated_at": ticket.updated_at,
-        "resolved_at": ticket.resolved_at,
-        "closed_at": ticket.closed_at,
-        "first_response_at": ticket.first_response_at,
-        "due_date": ticket.due_date,
-        "estimated_hours": ticket.estimated_hours,
-        "actual_hours": ticket.actual_hours,
-        "version": ticket.version,
-    }
+    return row_of(user, ASSIGNEE_COLUMNS) if user is not None else None
 
 
 def ticket_row(ticket: Ticket) -> dict[str, Any]:
     """One ticket (with ``with_relations``' joins and prefetches) as the same row."""
     return {
-        **_ticket_columns(ticket),
+        **row_of(ticket, ROW_COLUMNS),
         "assignee": _user_columns(assigned_user(ticket)),
         "tag_names": [t.name for t in ticket.tags.all()],
     }
@@ -244,29 +208,17 @@ CUSTOMER_COLUMNS = ("id", "name", "email", "phone", "company", "created_at", "up
 
 def comment_row(comment: Comment) -> dict[str, Any]:
     """A comment (``author`` joined) as a row of ``COMMENT_COLUMNS``."""
-    return _row_of(comment, COMMENT_COLUMNS)
+    return row_of(comment, COMMENT_COLUMNS)
 
 
 def attachment_row(attachment: Attachment) -> dict[str, Any]:
     """An attachment (``uploaded_by`` joined) as a row of ``ATTACHMENT_COLUMNS``."""
-    return _row_of(attachment, ATTACHMENT_COLUMNS)
+    return row_of(attachment, ATTACHMENT_COLUMNS)
 
 
 def event_row(event: Event) -> dict[str, Any]:
     """An audit event (``actor`` joined) as a row of ``EVENT_COLUMNS``."""
-    return _row_of(event, EVENT_COLUMNS)
-
-
-def _row_of(obj: Any, columns: tuple[str, ...]) -> dict[str, Any]:
-    row: dict[str, Any] = {}
-    for name in columns:
-        relation, _, attr = name.partition("__")
-        if attr:
-            related = getattr(obj, relation)
-            row[name] = getattr(related, attr) if related is not None else None
-        else:
-            row[name] = getattr(obj, name)
-    return row
+    return row_of(event, EVENT_COLUMNS)
 
 
 def ticket_detail_row(ticket: Ticket, *, show_internal: bool) -> dict[str, Any]:
@@ -275,11 +227,9 @@ def ticket_detail_row(ticket: Ticket, *, show_internal: bool) -> dict[str, Any]:
     (``ASSIGNEE_COLUMNS`` or None), and ``comments`` (internal notes only with
     ``show_internal``), ``attachments`` and ``history`` as rows, oldest first — five
     queries, no model instance per comment, attachment or event."""
-    row = ticket_rows_complete([_ticket_columns(ticket)])[0]
+    row = ticket_rows_complete([row_of(ticket, ROW_COLUMNS)])[0]
     customer = ticket.customer
-    row["customer"] = (
-        {name: getattr(customer, name) for name in CUSTOMER_COLUMNS} if customer else None
-    )
+    row["customer"] = row_of(customer, CUSTOMER_COLUMNS) if customer is not None else None
     row["created_by"] = _user_columns(ticket.created_by)
     comments = Comment.objects.filter(ticket_id=ticket.pk)
     if not show_internal:

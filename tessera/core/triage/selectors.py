@@ -8,13 +8,14 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 
 from tessera.core.common.errors import Forbidden, NotFound
+from tessera.core.common.rows import row_of
 from tessera.core.projects import permissions
 from tessera.core.projects.blueprints.support import SUPPORT
 from tessera.core.tickets import policy
 from tessera.core.tickets.models import Ticket, TicketAssignment
 from tessera.core.tickets.selectors import in_states_keyed, projects_of_template
 
-from .models import TicketTriage, TriageStep
+from .models import TriageStep
 
 TEMPLATE = "support"
 ROLE_ORDER = ["user", "moderator", "admin"]
@@ -143,27 +144,9 @@ TICKET_ROW = (
 
 
 def ticket_row(ticket: Ticket) -> dict[str, Any]:
-    """``TICKET_ROW`` of one ticket loaded by ``support_ticket_get`` (no query)."""
-    creator = ticket.created_by
-    try:
-        triage = ticket.triage
-    except TicketTriage.DoesNotExist:  # created outside this surface: no triage row
-        triage = None
-    return {
-        "id": ticket.pk,
-        "public_id": ticket.public_id,
-        "title": ticket.title,
-        "description": ticket.description,
-        "state__key": ticket.state.key,
-        "priority": ticket.priority,
-        "created_by__public_id": creator.public_id if creator else None,
-        "created_by__email": creator.email if creator else None,
-        "triage__summary": triage.summary if triage else None,
-        "triage__helpful_notes": triage.helpful_notes if triage else None,
-        "triage__related_skills": triage.related_skills if triage else None,
-        "created_at": ticket.created_at,
-        "updated_at": ticket.updated_at,
-    }
+    """``TICKET_ROW`` of one ticket loaded by ``support_ticket_get`` (no query; a ticket
+    created outside this surface has no triage row: its columns read None)."""
+    return row_of(ticket, TICKET_ROW)
 
 
 def support_ticket_get(*, actor, ticket_id: str) -> Ticket:
