@@ -35,6 +35,7 @@ class ProjectAccess:
     project_id: int
     role: str
     permissions: frozenset[str]
+    template: str = ""
 
 
 def _load(actor) -> dict[int, ProjectAccess]:
@@ -43,10 +44,10 @@ def _load(actor) -> dict[int, ProjectAccess]:
         cache = {}
         if actor is not None and actor.is_authenticated:
             rows = Membership.objects.filter(user_id=actor.pk).values_list(
-                "project_id", "role__name", "role__permissions"
+                "project_id", "role__name", "role__permissions", "project__template"
             )
-            for project_id, role, perms in rows:
-                cache[project_id] = ProjectAccess(project_id, role, frozenset(perms))
+            for project_id, role, perms, template in rows:
+                cache[project_id] = ProjectAccess(project_id, role, frozenset(perms), template)
         try:
             actor._tessera_access = cache
         except AttributeError:
@@ -93,11 +94,8 @@ def projects_with_perm(actor, perm: str, *, template: str | None = None) -> list
         return []
     if actor.is_superuser:
         return None
-    ids = [pid for pid, a in _load(actor).items() if perm in a.permissions]
-    if template is not None and ids:
-        from .models import Project
-
-        ids = list(
-            Project.objects.filter(pk__in=ids, template=template).values_list("pk", flat=True)
-        )
-    return ids
+    return sorted(
+        pid
+        for pid, a in _load(actor).items()
+        if perm in a.permissions and (template is None or a.template == template)
+    )
