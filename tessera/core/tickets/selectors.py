@@ -101,6 +101,81 @@ def tickets_visible_to(actor, *, template: str | None = None) -> QuerySet[Ticket
     return qs
 
 
+# Every ticket list's default order: newest first, the id breaking ties.
+NEWEST_FIRST = ("-created_at", "-id")
+# Above this many projects a list keeps the one ordered read (one SELECT per project each
+# costs planning time; docs/performance.md).
+MAX_MERGED_PROJECTS = 16
+
+
+def projects_seen_whole(actor, *, template: str) -> list[int] | None:
+    """The projects of ``template`` whose every ticket ``actor`` sees, when those are the
+    only projects of it where the actor sees tickets at all; None when the actor sees part
+    of some project (own, company or assigned tickets) or when it cannot be told cheaply.
+    A superuser's are read from the projects table (one small query)."""
+    from tessera.core.projects.models import Project
+
+    if actor is None or not actor.is_authenticated:
+        return None
+    if actor.is_superuser:
+        return list(
+            Project.objects.filter(template=template).order_by("pk").values_list("pk", flat=True)
+        )
+    access = [a for a in permissions.memberships(actor).values() if a.template == template]
+    if not access or any("view_all_tickets" not in a.permissions for a in access):
+        return None
+    return sorted(a.project_id for a in access)
+
+
+class _NewestFirstByProject:
+    """A newest-first ticket list whose slice ``[start:stop]`` is read as one newest-first
+    ``SELECT ... LIMIT stop`` per project, joined by ``UNION ALL`` under one ``ORDER BY
+    ... LIMIT``: PostgreSQL merges the per-project reads (Merge Append).
+    Made by ``newest_first_by_project``; sliced by a paginator (count it apart)."""
+
+    def __init__(self, rows: QuerySet, project_ids: list[int]) -> None:
+        self.rows = rows
+        self.project_ids = project_ids
+
+    def __getitem__(self, key: slice) -> list:
+        if not isinstance(key, slice) or key.stop is None or key.step is not None:
+            raise TypeError("a page is a slice [start:stop]")
+        start, stop = key.start or 0, key.stop
+        if stop <= start:
+            return []
+        first, *rest = (self.rows.filter(project_id=pid)[:stop] for pid in self.project_ids)
+        return list(first.union(*rest, all=True).order_by(*NEWEST_FIRST)[start:stop])
+
+
+def newest_first_by_project(rows: QuerySet, *, actor, template: str) -> QuerySet | Any:
+    """``rows`` (a query of tickets of ``template`` that ``actor`` sees, narrowed further or
+    not, as models or ``values()`` rows holding ``id`` and ``created_at``), to be sliced
+    into a page: the same rows in the same order, read one project at a time.
+
+    PostgreSQL 15 serves ``project_id = ANY(...) ORDER BY created_at DESC, id DESC LIMIT n``
+    by walking the global ``created_at`` index and dropping every other project's ticket on
+    the way: a quiet surface reads past all the tickets other surfaces created since its
+    own newest (3,655 rows for the workshop list after a bench round). One ``SELECT``
+    per project walks ``(project, -created_at, -id)`` for at most offset + n entries each.
+    SQLite refuses ``LIMIT`` inside a compound ``SELECT``: there, the embedded engine
+    for small installations, ``rows`` stays one read.
+
+    ``rows`` is returned as it is unless it is ordered newest first and the actor sees the
+    whole of 2 to ``MAX_MERGED_PROJECTS`` projects and nothing else of ``template``
+    (``projects_seen_whole``): where the actor sees only some tickets of a project, the
+    read of that project could walk all of it for its first match. Count ``rows`` apart
+    (the merged list has no ``count()``)."""
+    if (
+        tuple(rows.query.order_by) != NEWEST_FIRST
+        or not connection.features.supports_slicing_ordering_in_compound
+    ):
+        return rows
+    project_ids = projects_seen_whole(actor, template=template)
+    if project_ids is None or not 2 <= len(project_ids) <= MAX_MERGED_PROJECTS:
+        return rows
+    return _NewestFirstByProject(rows, project_ids)
+
+
 def tickets_by_display_number(qs: QuerySet[Ticket], text: str) -> list[Ticket]:
     """Tickets of ``qs`` whose display number is ``text`` ("DEMO-12", "TKT-000001"), or
     whose ``<project key>-<number>`` is; case-insensitive, oldest project first.

@@ -24,6 +24,7 @@ from tessera.core.tickets.models import Attachment, Comment, Ticket
 from tessera.core.tickets.selectors import (
     access_ticket,
     in_states_keyed,
+    newest_first_by_project,
     ticket_search,
     tickets_visible_to,
     with_card_fields,
@@ -235,6 +236,8 @@ class TicketViewSet(BoardsView, viewsets.ViewSet):
         qs = ticket_search(qs, params.get("search", ""))
         qs = qs.order_by(*ordering(request, TICKET_ORDERING, ["-created_at", "-id"]))
         page = with_card_fields(qs, actor=actor)
+        if project is None:  # one project's list is one ordered read already
+            page = newest_first_by_project(page, actor=actor, template=TEMPLATE)
         return paginate(self, request, page, tickets_out, count=lambda: ticket_count(qs))
 
     @doc.doc(

@@ -29,7 +29,7 @@ from tessera.core.servicedesk import services as sd_services
 from tessera.core.tickets import policy
 from tessera.core.tickets.counts import ticket_count
 from tessera.core.tickets.models import Ticket
-from tessera.core.tickets.selectors import access_ticket
+from tessera.core.tickets.selectors import access_ticket, newest_first_by_project
 from tessera.core.tickets.services import attachment_add, ticket_delete
 from tessera.surfaces.drf import if_match_version, with_etag
 from tessera.surfaces.filtering import FilterSet
@@ -83,8 +83,11 @@ class TicketViewSet(viewsets.GenericViewSet):
         return {**super().get_serializer_context(), "request": self.request}
 
     def _page(self, qs: QuerySet[Ticket]) -> Response:
+        rows = newest_first_by_project(
+            sd.ticket_rows_qs(qs), actor=self.request.user, template=sd.TEMPLATE
+        )
         rows = self.paginator.paginate_queryset(
-            sd.ticket_rows_qs(qs), self.request, view=self, count=lambda: ticket_count(qs)
+            rows, self.request, view=self, count=lambda: ticket_count(qs)
         )
         page = sd.ticket_rows_complete(rows)
         data = s.TicketSerializer(page, many=True, context={"now": clock.now()}).data

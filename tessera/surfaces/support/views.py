@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from tessera.core.accounts.authentication import CookieJWTAuthentication
 from tessera.core.common.errors import Forbidden
 from tessera.core.tickets.counts import ticket_count
+from tessera.core.tickets.selectors import newest_first_by_project
 from tessera.core.triage import selectors, services
 from tessera.surfaces import drf
 from tessera.surfaces.drf import StrictJSONParser, with_etag
@@ -71,7 +72,10 @@ def _page(request, *, scope: str, enhanced: bool, message: str):
     page, limit = params["page"], params["limit"]
     total = ticket_count(qs)
     offset = (page - 1) * limit
-    rows = list(qs.values(*selectors.TICKET_ROW)[offset : offset + limit]) if offset < total else []
+    rows = newest_first_by_project(
+        qs.values(*selectors.TICKET_ROW), actor=request.user, template=selectors.TEMPLATE
+    )
+    rows = list(rows[offset : offset + limit]) if offset < total else []
     data = tickets_data(rows, enhanced=enhanced)
     return envelope.ok(data, message, meta={"total": total, "page": page, "limit": limit})
 

@@ -20,6 +20,7 @@ from tessera.core.common.errors import Conflict, ValidationFailed
 from tessera.core.common.pagination import StandardPagination
 from tessera.core.projects import permissions
 from tessera.core.tickets.counts import ticket_count
+from tessera.core.tickets.selectors import newest_first_by_project
 from tessera.core.workshop import selectors, services
 from tessera.surfaces.drf import if_match_version, with_etag
 
@@ -104,7 +105,9 @@ class TicketListView(WorkshopView):
             ordering=f.get("ordering"),
             plain=True,
         )
-        rows = selectors.ticket_rows_qs(qs)
+        rows = newest_first_by_project(
+            selectors.ticket_rows_qs(qs), actor=request.user, template=selectors.TEMPLATE
+        )
         return self.paginate(request, rows, render_tickets, count=lambda: ticket_count(qs))
 
 

@@ -1,0 +1,160 @@
+"""Ticket lists over several projects: each surface's list reads one newest-first page per
+project and merges them (``tickets.selectors.newest_first_by_project``, one ``UNION ALL``
+query). A user must see the same tickets in the same order as one newest-first read would
+give: across projects, across pages, with tickets created at the same instant, and with a
+newer ticket of another surface's project that must not show.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from tessera.core.accounts.authentication import AUTH_COOKIE_NAME
+from tessera.core.projects.services import membership_set
+from tessera.core.tickets.models import Ticket
+from tests.conftest import jwt_for
+from tests.factories import any_ticket
+
+# (template, path, auth, page-size parameter, rows key, title key, a role seeing all)
+LISTS = [
+    ("workshop", "/api/v1/tickets/", "jwt", "page_size", "results", "title", "master"),
+    ("support", "/api/tickets/all", "cookie", "limit", "data", "title", "moderator"),
+    ("servicedesk", "/api/ticketing/tickets/", "jwt", "page_size", "results", "subject", "agent"),
+    ("boards", "/api/tickets/tickets/", "jwt", "page_size", "results", "name", "manager"),
+]
+IDS = [row[0] for row in LISTS]
+
+# Per ticket: (project index, minutes after a base time). Projects interleave unevenly (a
+# late page needs more of the busiest project than any earlier page), two pairs share an
+# instant (the id breaks the tie), and the newest ticket is not the last created.
+TICKETS = [
+    (0, 0), (0, 7), (1, 3), (0, 7), (2, 12), (0, 1), (0, 3), (1, 9),
+    (0, 30), (2, 2), (0, 11), (0, 14), (1, 13), (0, 4),
+]  # fmt: skip
+
+
+def _client(api, auth: str, user):
+    client = api(user) if auth == "jwt" else api()
+    if auth == "cookie":
+        client.cookies[AUTH_COOKIE_NAME] = jwt_for(user)
+    return client
+
+
+def _world(template, make_user, make_project):
+    admin = make_user(is_superuser=True, is_staff=True)
+    projects = [make_project(template, owner=admin) for _ in range(3)]
+    base = timezone.now() - timedelta(days=2)
+    for i, (project, minutes) in enumerate(TICKETS):
+        ticket = any_ticket(projects[project], admin, f"Merged {template} {i}")
+        Ticket.objects.filter(pk=ticket.pk).update(created_at=base + timedelta(minutes=minutes))
+    # Another surface's newest ticket: the reason a single ordered read walks far.
+    other = make_project("boards" if template != "boards" else "servicedesk", owner=admin)
+    any_ticket(other, admin, "Other surface newest")
+    expected = list(
+        Ticket.objects.filter(project__in=projects)
+        .order_by("-created_at", "-id")
+        .values_list("title", flat=True)
+    )
+    return admin, projects, expected
+
+
+def _walk(client, path, size_param, rows_key, title_key, size: int) -> tuple[list, list]:
+    """Every page of the list at ``size`` rows a page: the titles, and each page's SQL."""
+    titles, sql = [], []
+    page = 1
+    while True:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path, {"page": page, size_param: size})
+        if response.status_code == 404:  # past the last page (DRF's page-number pagination)
+            break
+        assert response.status_code == 200, response.content[:300]
+        rows = response.json()[rows_key]
+        if not rows:
+            break
+        titles += [row[title_key] for row in rows]
+        sql.append([q["sql"] for q in queries.captured_queries])
+        page += 1
+    return titles, sql
+
+
+def _merged(page_sql: list[str]) -> bool:
+    return any("UNION ALL" in q for q in page_sql)
+
+
+# SQLite refuses LIMIT inside a compound SELECT: there the list stays one read.
+MERGES = connection.features.supports_slicing_ordering_in_compound
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("size", [3, 4, 100])
+@pytest.mark.parametrize("template,path,auth,size_param,rows_key,title_key,role", LISTS, ids=IDS)
+def test_pages_across_projects_keep_newest_first_order(
+    template, path, auth, size_param, rows_key, title_key, role, size,
+    make_user, make_project, api,
+):  # fmt: skip
+    admin, projects, expected = _world(template, make_user, make_project)
+    assert len(expected) == len(TICKETS)
+    staff = make_user()
+    for project in projects:
+        membership_set(actor=None, project=project, user=staff, role=role)
+    for user in (admin, staff):
+        titles, sql = _walk(_client(api, auth, user), path, size_param, rows_key, title_key, size)
+        assert titles == expected
+        assert [_merged(page) for page in sql] == [MERGES] * len(sql)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("template,path,auth,size_param,rows_key,title_key,role", LISTS, ids=IDS)
+def test_merged_list_runs_a_fixed_number_of_queries(
+    template, path, auth, size_param, rows_key, title_key, role,
+    make_user, make_project, api,
+):  # fmt: skip
+    admin, _, expected = _world(template, make_user, make_project)
+    client = _client(api, auth, admin)
+    counts = {}
+    for size in (2, 10):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path, {size_param: size})
+        assert response.status_code == 200
+        assert len(response.json()[rows_key]) == size
+        counts[size] = len(queries)
+    assert counts[2] == counts[10] <= 8, counts
+
+
+@pytest.mark.django_db
+def test_a_partial_view_of_a_project_reads_in_one_ordered_query(make_user, make_project, api):
+    """An agent of one project and a customer of another sees all of the first and only
+    their own tickets of the second: one read, never a walk of the second project per page
+    (its own tickets may be few), in the same order."""
+    admin, projects, _ = _world("servicedesk", make_user, make_project)
+    user = make_user()
+    membership_set(actor=None, project=projects[0], user=user, role="agent")
+    membership_set(actor=None, project=projects[1], user=user, role="customer")
+    own = any_ticket(projects[1], user, "Customer's own")
+    visible = Ticket.objects.filter(project=projects[0]) | Ticket.objects.filter(pk=own.pk)
+    expected = list(visible.order_by("-created_at", "-id").values_list("title", flat=True))
+    titles, sql = _walk(
+        _client(api, "jwt", user), "/api/ticketing/tickets/", "page_size", "results", "subject", 2
+    )
+    assert titles == expected
+    assert not any(_merged(page) for page in sql)
+
+
+@pytest.mark.django_db
+def test_a_list_filtered_to_one_project_is_not_merged(make_user, make_project, api):
+    admin, projects, _ = _world("boards", make_user, make_project)
+    expected = list(
+        Ticket.objects.filter(project=projects[1])
+        .order_by("-created_at", "-id")
+        .values_list("title", flat=True)
+    )
+    client = api(admin)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/api/tickets/tickets/", {"project": projects[1].pk})
+    assert [row["name"] for row in response.json()["results"]] == expected
+    assert not _merged([q["sql"] for q in queries.captured_queries])
