@@ -115,6 +115,11 @@ def _bad_text(text: str) -> str | None:
     return None
 
 
+def only_params(request: Request, names: set[str]) -> bool:
+    """Whether every non-empty query parameter of ``request`` is one of ``names``."""
+    return all(key in names for key, value in request.query_params.items() if value != "")
+
+
 def refuse_unstorable_params(request) -> None:
     """A 400 (``ValidationError``, keyed by the parameter) for a query string no database
     can compare with: a parameter name or value with a NUL or a lone surrogate. PostgreSQL

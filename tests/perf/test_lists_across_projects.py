@@ -158,3 +158,64 @@ def test_a_list_filtered_to_one_project_is_not_merged(make_user, make_project, a
         response = client.get("/api/tickets/tickets/", {"project": projects[1].pk})
     assert [row["name"] for row in response.json()["results"]] == expected
     assert not _merged([q["sql"] for q in queries.captured_queries])
+
+
+def _initial_state_key(project) -> str:
+    return Ticket.objects.filter(project=project).select_related("state").first().state.key
+
+
+# (template, path, auth, rows key, title key, query, merged on PostgreSQL). Every ticket
+# of the world matches each query: a filter every project matches alike (a state, a
+# priority) is merged; one that may match in one project only stays one ordered read.
+FILTERED = [
+    ("servicedesk", "/api/ticketing/tickets/", "jwt", "results", "subject", {"status": "{state}"}, True),
+    ("servicedesk", "/api/ticketing/tickets/", "jwt", "results", "subject", {"created_after": "2000-01-01"}, False),
+    ("boards", "/api/tickets/tickets/", "jwt", "results", "name", {"status": "{state}"}, True),
+    ("boards", "/api/tickets/tickets/", "jwt", "results", "name", {"type": "task"}, False),
+    ("support", "/api/tickets/all", "cookie", "data", "title", {"status": "{state}"}, True),
+    ("workshop", "/api/v1/tickets/", "jwt", "results", "title", {"state": "{state}"}, True),
+]  # fmt: skip
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "template,path,auth,rows_key,title_key,query,merges",
+    FILTERED,
+    ids=[f"{row[0]}-{'-'.join(row[5])}" for row in FILTERED],
+)
+def test_only_filters_every_project_matches_alike_are_merged(
+    template, path, auth, rows_key, title_key, query, merges, make_user, make_project, api
+):
+    admin, projects, expected = _world(template, make_user, make_project)
+    state = _initial_state_key(projects[0])
+    if template == "boards" and "type" in query:
+        Ticket.objects.filter(project__in=projects).update(type="task")
+    params = {k: v.format(state=state) for k, v in query.items()}
+    client = _client(api, auth, admin)
+    titles, sql = [], []
+    for page in (1, 2, 3, 4, 5):
+        size_param = "limit" if template == "support" else "page_size"
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path, {**params, "page": page, size_param: 3})
+        if response.status_code == 404:
+            break
+        assert response.status_code == 200, response.content[:300]
+        titles += [row[title_key] for row in response.json()[rows_key]]
+        sql.append([q["sql"] for q in queries.captured_queries])
+    assert titles == expected
+    assert [_merged(page) for page in sql] == [merges and MERGES] * len(sql)
+
+
+@pytest.mark.django_db
+def test_own_tickets_stay_one_read(make_user, make_project, api):
+    """The support list of one's own tickets (they may all be in one project)."""
+    admin, projects, _ = _world("support", make_user, make_project)
+    expected = list(
+        Ticket.objects.filter(project__in=projects, created_by=admin)
+        .order_by("-created_at", "-id")
+        .values_list("title", flat=True)
+    )
+    with CaptureQueriesContext(connection) as queries:
+        response = _client(api, "cookie", admin).get("/api/tickets", {"limit": 100})
+    assert [row["title"] for row in response.json()["data"]] == expected
+    assert not _merged([q["sql"] for q in queries.captured_queries])

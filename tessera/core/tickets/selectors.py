@@ -147,7 +147,9 @@ class _NewestFirstByProject:
         return list(first.union(*rest, all=True).order_by(*NEWEST_FIRST)[start:stop])
 
 
-def newest_first_by_project(rows: QuerySet, *, actor, template: str) -> QuerySet | Any:
+def newest_first_by_project(
+    rows: QuerySet, *, actor, template: str, spread: bool
+) -> QuerySet | Any:
     """``rows`` (a query of tickets of ``template`` that ``actor`` sees, narrowed further or
     not, as models or ``values()`` rows holding ``id`` and ``created_at``), to be sliced
     into a page: the same rows in the same order, read one project at a time.
@@ -160,13 +162,19 @@ def newest_first_by_project(rows: QuerySet, *, actor, template: str) -> QuerySet
     SQLite refuses ``LIMIT`` inside a compound ``SELECT``: there, the embedded engine
     for small installations, ``rows`` stays one read.
 
-    ``rows`` is returned as it is unless it is ordered newest first and the actor sees the
-    whole of 2 to ``MAX_MERGED_PROJECTS`` projects and nothing else of ``template``
-    (``projects_seen_whole``): where the actor sees only some tickets of a project, the
-    read of that project could walk all of it for its first match. Count ``rows`` apart
-    (the merged list has no ``count()``)."""
+    Each project's read walks its tickets until it has offset + n matches, or to the end
+    of the project: a filter matching few tickets of one project (a technician's, the
+    actor's own, a search) could read the whole of it, where the one ordered read would
+    stop at the first 20 matches elsewhere. So ``rows`` is returned as it is unless
+    ``spread`` (the caller's word that ``rows`` is narrowed by nothing but the actor's
+    visibility and filters every project of the blueprint matches alike: a state key, a
+    priority), it is ordered newest first, and the actor sees the whole of 2 to
+    ``MAX_MERGED_PROJECTS`` projects and nothing else of ``template``
+    (``projects_seen_whole``; a partial view is a narrowing filter too). Count ``rows``
+    apart (the merged list has no ``count()``)."""
     if (
-        tuple(rows.query.order_by) != NEWEST_FIRST
+        not spread
+        or tuple(rows.query.order_by) != NEWEST_FIRST
         or not connection.features.supports_slicing_ordering_in_compound
     ):
         return rows

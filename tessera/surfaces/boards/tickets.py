@@ -30,7 +30,7 @@ from tessera.core.tickets.selectors import (
     with_card_fields,
     with_card_relations,
 )
-from tessera.surfaces.drf import with_etag
+from tessera.surfaces.drf import only_params, with_etag
 
 from . import schema as doc
 from .common import (
@@ -53,6 +53,9 @@ from .common import (
 
 TYPES = ["task", "bug", "story", "epic"]
 LEVELS = ["low", "medium", "high", "critical"]
+# Query parameters of the list that narrow every project alike (or not at all).
+SPREAD_PARAMS = {"status", "priority_id", "ordering", "page", "page_size"}
+
 TICKET_ORDERING = {
     "created_at": "created_at",
     "updated_at": "updated_at",
@@ -235,9 +238,14 @@ class TicketViewSet(BoardsView, viewsets.ViewSet):
             )
         qs = ticket_search(qs, params.get("search", ""))
         qs = qs.order_by(*ordering(request, TICKET_ORDERING, ["-created_at", "-id"]))
-        page = with_card_fields(qs, actor=actor)
-        if project is None:  # one project's list is one ordered read already
-            page = newest_first_by_project(page, actor=actor, template=TEMPLATE)
+        page = newest_first_by_project(
+            with_card_fields(qs, actor=actor),
+            actor=actor,
+            template=TEMPLATE,
+            # one project's list is one ordered read already; a column, tags or a search
+            # may match in one project only
+            spread=only_params(request, SPREAD_PARAMS),
+        )
         return paginate(self, request, page, tickets_out, count=lambda: ticket_count(qs))
 
     @doc.doc(

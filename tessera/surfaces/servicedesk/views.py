@@ -31,7 +31,7 @@ from tessera.core.tickets.counts import ticket_count
 from tessera.core.tickets.models import Ticket
 from tessera.core.tickets.selectors import access_ticket, newest_first_by_project
 from tessera.core.tickets.services import attachment_add, ticket_delete
-from tessera.surfaces.drf import if_match_version, with_etag
+from tessera.surfaces.drf import if_match_version, only_params, with_etag
 from tessera.surfaces.filtering import FilterSet
 
 from . import filters as f
@@ -61,6 +61,9 @@ def ticket_for_body(request: Request, pk: int) -> Ticket:
         raise ValidationError({"ticket": [f'Invalid pk "{pk}" - object does not exist.']})
 
 
+# Query parameters of the list that narrow every project alike (or not at all).
+SPREAD_PARAMS = {"status", "priority", "page", "page_size"}
+
 # Any path segment reaches the view, so a malformed id ("0.5", "abc") gets this surface's
 # JSON 404 rather than Django's HTML page.
 ANY_SEGMENT = "[^/]+"
@@ -82,9 +85,11 @@ class TicketViewSet(viewsets.GenericViewSet):
     def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), "request": self.request}
 
-    def _page(self, qs: QuerySet[Ticket]) -> Response:
+    def _page(self, qs: QuerySet[Ticket], *, spread: bool = False) -> Response:
+        """A page of ``qs``; ``spread``: narrowed only by filters every project matches
+        alike (``tickets.selectors.newest_first_by_project``)."""
         rows = newest_first_by_project(
-            sd.ticket_rows_qs(qs), actor=self.request.user, template=sd.TEMPLATE
+            sd.ticket_rows_qs(qs), actor=self.request.user, template=sd.TEMPLATE, spread=spread
         )
         rows = self.paginator.paginate_queryset(
             rows, self.request, view=self, count=lambda: ticket_count(qs)
@@ -110,7 +115,10 @@ class TicketViewSet(viewsets.GenericViewSet):
         errors=(400, 401, 404),
     )
     def list(self, request: Request) -> Response:
-        return self._page(self.filter_queryset(self.get_queryset()))
+        return self._page(
+            self.filter_queryset(self.get_queryset()),
+            spread=only_params(request, SPREAD_PARAMS),
+        )
 
     @doc(
         summary="Ticket details",

@@ -73,7 +73,11 @@ def _page(request, *, scope: str, enhanced: bool, message: str):
     total = ticket_count(qs)
     offset = (page - 1) * limit
     rows = newest_first_by_project(
-        qs.values(*selectors.TICKET_ROW), actor=request.user, template=selectors.TEMPLATE
+        qs.values(*selectors.TICKET_ROW),
+        actor=request.user,
+        template=selectors.TEMPLATE,
+        # one's own tickets or an assignee's may all be in one project
+        spread=scope == "all" and not params.get("assigned_to"),
     )
     rows = list(rows[offset : offset + limit]) if offset < total else []
     data = tickets_data(rows, enhanced=enhanced)

@@ -106,7 +106,11 @@ class TicketListView(WorkshopView):
             plain=True,
         )
         rows = newest_first_by_project(
-            selectors.ticket_rows_qs(qs), actor=request.user, template=selectors.TEMPLATE
+            selectors.ticket_rows_qs(qs),
+            actor=request.user,
+            template=selectors.TEMPLATE,
+            # a technician, a flag colour or a serial may match in one project only
+            spread=not any(f.get(name) for name in ("technician", "flag_color", "serial")),
         )
         return self.paginate(request, rows, render_tickets, count=lambda: ticket_count(qs))
 
