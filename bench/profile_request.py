@@ -51,6 +51,14 @@ def main() -> int:
         metavar="N",
         help="after timing, run the request N more times under cProfile and print the top",
     )
+    parser.add_argument(
+        "--path",
+        action="append",
+        default=[],
+        metavar="SURFACE:PATH",
+        help="also GET this path as that surface's client (its auth), e.g. "
+        "servicedesk:/api/ticketing/tickets/my_tickets/; repeatable; named <surface>/path<N>",
+    )
     args = parser.parse_args()
     os.environ.update(
         {
@@ -86,14 +94,20 @@ def main() -> int:
     from bench.run import KINDS, tessera_scenarios
 
     wanted = [w for w in args.only.split(",") if w]
-    for name, scen in tessera_scenarios("", creds).items():
+    scenarios = tessera_scenarios("", creds)
+    kinds = list(KINDS)
+    for number, spec in enumerate(args.path, start=1):
+        surface, _, path = spec.partition(":")
+        scenarios[surface][f"path{number}"] = [path]
+        kinds.append(f"path{number}")
+    for name, scen in scenarios.items():
         client = Client(raise_request_exception=False)
         headers = {k.upper().replace("-", "_"): v for k, v in scen["headers"].items()}
         extra = {f"HTTP_{k}": v for k, v in headers.items()}
         if "login" in scen:
             path, body = scen["login"]
             client.post(path, json.dumps(body), content_type="application/json")
-        for kind in KINDS:
+        for kind in kinds:
             key = f"{name}/{kind}"
             if wanted and not any(w in key for w in wanted):
                 continue
