@@ -108,7 +108,7 @@ MEMBERS_POST = dict(
 class ProjectViewSet(BoardsView, viewsets.ViewSet):
     lookup_value_regex = r"\d+"
 
-    @doc.doc(summary="Projects the user belongs to", page=doc.Project, errors=(401, 404))
+    @doc.doc(summary="Projects the user belongs to", page=doc.Project, errors=(400, 401, 404))
     def list(self, request):
         qs = projects_visible_to(request.user, template=TEMPLATE).order_by("id")
         return paginate(self, request, qs, lambda rows: [project_out(p) for p in rows])
