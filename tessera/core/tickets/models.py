@@ -148,7 +148,8 @@ class Ticket(models.Model):
             models.Index(fields=["project", "-created_at", "-id"]),
             models.Index(fields=["project", "state"]),
             models.Index(fields=["project", "priority"]),
-            models.Index(fields=["project", "type"]),  # the boards list's `type` filter and its count
+            # the boards list's `type` filter and its count
+            models.Index(fields=["project", "type"]),
             models.Index(fields=["project", "column", "rank"]),
             models.Index(fields=["created_by", "-created_at"]),
             models.Index(fields=["state", "-created_at"]),
