@@ -11,6 +11,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.db.models import QuerySet
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -219,3 +220,23 @@ def test_own_tickets_stay_one_read(make_user, make_project, api):
         response = _client(api, "cookie", admin).get("/api/tickets", {"limit": 100})
     assert [row["title"] for row in response.json()["data"]] == expected
     assert not _merged([q["sql"] for q in queries.captured_queries])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("as_rows", [True, False], ids=["values-rows", "models"])
+def test_a_merged_page_of_rows_or_models_is_the_newest_first_slice(
+    as_rows, make_user, make_project
+):
+    """The merged list reads ``values()`` rows through one compiled part and anything else
+    through the ORM's ``union()``; both give the slice one ordered read gives."""
+    from tessera.core.tickets.selectors import newest_first_by_project, tickets_visible_to
+
+    admin, projects, expected = _world("servicedesk", make_user, make_project)
+    qs = tickets_visible_to(admin, template="servicedesk").order_by("-created_at", "-id")
+    rows = qs.values("id", "title", "created_at") if as_rows else qs
+    merged = newest_first_by_project(rows, actor=admin, template="servicedesk", spread=True)
+    assert isinstance(merged, QuerySet) != MERGES
+    for start, stop in ((0, 3), (3, 7), (5, 14), (12, 40)):
+        page = merged[start:stop]
+        titles = [row["title"] if as_rows else row.title for row in page]
+        assert titles == expected[start:stop], (start, stop)

@@ -7,9 +7,10 @@ import uuid
 from functools import lru_cache
 from typing import Any
 
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import BooleanField, IntegerField, Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.db.models.query import ValuesIterable
 
 from tessera.core.common.errors import NotFound
 from tessera.core.projects import permissions
@@ -127,6 +128,11 @@ def projects_seen_whole(actor, *, template: str) -> list[int] | None:
     return sorted(a.project_id for a in access)
 
 
+# A project id no project has: compiled into a merged page's part once, then replaced by
+# each project's id in that part's parameters.
+_ANY_PROJECT = -9_123_456_789_012
+
+
 class _NewestFirstByProject:
     """A newest-first ticket list whose slice ``[start:stop]`` is read as one newest-first
     ``SELECT ... LIMIT stop`` per project, joined by ``UNION ALL`` under one ``ORDER BY
@@ -143,8 +149,45 @@ class _NewestFirstByProject:
         start, stop = key.start or 0, key.stop
         if stop <= start:
             return []
+        page = self._compiled_once(start, stop)
+        if page is not None:
+            return page
         first, *rest = (self.rows.filter(project_id=pid)[:stop] for pid in self.project_ids)
         return list(first.union(*rest, all=True).order_by(*NEWEST_FIRST)[start:stop])
+
+    def _compiled_once(self, start: int, stop: int) -> list[dict[str, Any]] | None:
+        """The page as ``union()`` of the parts would read it, with the part compiled once
+        and its SQL repeated with each project's id (compiling costs ~0.5 ms per part).
+        None unless the rows are ``values()`` rows and the placeholder id is told apart
+        from every other parameter: then the caller builds the ``union()``."""
+        part = self.rows.filter(project_id=_ANY_PROJECT)[:stop]
+        query = part.query
+        if part._iterable_class is not ValuesIterable:
+            return None
+        names = list(getattr(query, "selected", None) or ()) or [
+            *query.extra_select,
+            *query.values_select,
+            *query.annotation_select,
+        ]
+        compiler = query.get_compiler(part.db)
+        sql, params = compiler.as_sql()
+        marks = [i for i, value in enumerate(params) if value == _ANY_PROJECT]
+        if len(marks) != 1 or "created_at" not in names or "id" not in names:
+            return None
+        merged_params: list[Any] = []
+        for pid in self.project_ids:
+            own = list(params)
+            own[marks[0]] = pid
+            merged_params += own
+        created_at, pk = names.index("created_at") + 1, names.index("id") + 1
+        merged = " UNION ALL ".join([f"({sql})"] * len(self.project_ids)) + (
+            f" ORDER BY {created_at} DESC, {pk} DESC LIMIT {stop - start} OFFSET {start}"
+        )
+        with connections[part.db].cursor() as cursor:
+            cursor.execute(merged, merged_params)
+            fetched = cursor.fetchall()
+        rows = compiler.results_iter(results=[fetched])
+        return [dict(zip(names, row, strict=True)) for row in rows]
 
 
 def newest_first_by_project(
