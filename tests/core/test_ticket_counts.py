@@ -4,6 +4,8 @@ count whenever the query reads anything else."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.db.models import Q
@@ -13,22 +15,42 @@ from tessera.core.projects.models import Project, WorkflowState
 from tessera.core.projects.services import project_delete
 from tessera.core.tickets import counts, services
 from tessera.core.tickets.counts import ticket_count
-from tessera.core.tickets.models import Ticket, TicketCount
+from tessera.core.tickets.models import Category, Ticket, TicketAssignment, TicketCount
 from tessera.core.tickets.selectors import tickets_visible_to
 
 pytestmark = pytest.mark.django_db
 
 
-def _groups() -> dict[tuple[int, int, int], int]:
-    return {(r.project_id, r.state_id, r.priority): r.n for r in TicketCount.objects.all() if r.n}
+def _groups() -> dict[tuple, tuple[int, int, int]]:
+    """The summary: (project, state, priority, category, assignee count) → (tickets,
+    resolved, resolution microseconds), empty groups left out."""
+    out: dict[tuple, tuple[int, int, int]] = {}
+    for r in TicketCount.objects.all():
+        key = (r.project_id, r.state_id, r.priority, r.category_id, r.assignee_count)
+        n, rn, us = out.get(key, (0, 0, 0))
+        out[key] = (n + r.n, rn + r.resolved_n, us + r.resolved_us)
+    return {k: v for k, v in out.items() if v[0]}
 
 
-def _recount() -> dict[tuple[int, int, int], int]:
-    out: dict[tuple[int, int, int], int] = {}
+def _recount() -> dict[tuple, tuple[int, int, int]]:
+    """The same from the tickets and their assignments, in Python."""
+    assignees: dict[int, int] = {}
+    for a in TicketAssignment.objects.all():
+        assignees[a.ticket_id] = assignees.get(a.ticket_id, 0) + 1
+    out: dict[tuple, tuple[int, int, int]] = {}
     for t in Ticket.objects.all():
-        key = (t.project_id, t.state_id, t.priority)
-        out[key] = out.get(key, 0) + 1
+        key = (t.project_id, t.state_id, t.priority, t.category_id, assignees.get(t.pk, 0))
+        n, rn, us = out.get(key, (0, 0, 0))
+        if t.resolved_at is not None:
+            rn += 1
+            us += round((t.resolved_at - t.created_at) / timedelta(microseconds=1))
+        out[key] = (n + 1, rn, us)
     return out
+
+
+def _close(a: dict, b: dict) -> bool:
+    """Equal, to the microsecond of the resolution sums."""
+    return a == b
 
 
 def _summary_used(qs) -> bool:
@@ -51,26 +73,26 @@ def two_projects(make_project, make_user):
 
 def test_counts_follow_creates_updates_moves_and_deletes(two_projects):
     admin, sd, boards = two_projects
-    assert _groups() == _recount()
+    assert _close(_groups(), _recount())
     ticket = Ticket.objects.filter(project=sd).order_by("id").first()
     other = WorkflowState.objects.filter(project=sd).exclude(pk=ticket.state_id).first()
     # A raw UPDATE (no service, no signal) is counted too: the database keeps the table.
     Ticket.objects.filter(pk=ticket.pk).update(state=other, priority=4)
-    assert _groups() == _recount()
+    assert _close(_groups(), _recount())
     Ticket.objects.filter(pk=ticket.pk).update(title="unrelated change")
-    assert _groups() == _recount()
+    assert _close(_groups(), _recount())
     Ticket.objects.filter(project=sd, priority=2).delete()
-    assert _groups() == _recount()
+    assert _close(_groups(), _recount())
     project_delete(actor=admin, project=boards)
-    assert _groups() == _recount()
-    assert sum(_groups().values()) == Ticket.objects.count()
+    assert _close(_groups(), _recount())
+    assert sum(n for n, _, _ in _groups().values()) == Ticket.objects.count()
 
 
 def test_rebuild_recounts_from_the_ticket_table(two_projects):
     TicketCount.objects.all().delete()
     assert _groups() == {}
     counts.rebuild()
-    assert _groups() == _recount()
+    assert _close(_groups(), _recount())
 
 
 @pytest.mark.parametrize(
@@ -135,3 +157,111 @@ def test_a_count_inside_the_writing_transaction_sees_the_write(two_projects):
     with transaction.atomic():
         services.ticket_create(actor=admin, project=sd, title="one more")
         assert ticket_count(qs) == 8
+
+
+def test_assignments_move_tickets_between_groups(two_projects, member):
+    admin, sd, _ = two_projects
+    agent, other = member(sd, "agent"), member(sd, "agent")
+    ticket = Ticket.objects.filter(project=sd).order_by("id").first()
+    services.ticket_assign(actor=admin, ticket=ticket, assignees=[agent, other])
+    assert Ticket.objects.get(pk=ticket.pk).assignee_count == 2
+    assert _close(_groups(), _recount())
+    services.ticket_assign(actor=admin, ticket=ticket, assignees=[other])
+    assert Ticket.objects.get(pk=ticket.pk).assignee_count == 1
+    assert _close(_groups(), _recount())
+    # Writes that bypass the services are counted too: a raw row, a user's deletion (its
+    # assignments cascade), a ticket deleted with its assignments.
+    second = Ticket.objects.filter(project=sd).order_by("id")[1]
+    TicketAssignment.objects.create(ticket=second, user=agent)
+    assert Ticket.objects.get(pk=second.pk).assignee_count == 1
+    other.delete()
+    assert Ticket.objects.get(pk=ticket.pk).assignee_count == 0
+    assert _close(_groups(), _recount())
+    Ticket.objects.filter(pk=second.pk).delete()
+    assert _close(_groups(), _recount())
+
+
+def test_a_stale_instance_saved_keeps_the_assignee_count(two_projects, member):
+    admin, sd, _ = two_projects
+    agent = member(sd, "agent")
+    stale = Ticket.objects.filter(project=sd).order_by("id").first()
+    deferred = Ticket.objects.only("id", "title").get(pk=stale.pk)
+    TicketAssignment.objects.create(ticket=stale, user=agent)
+    stale.title = "saved after the assignment"
+    stale.save()
+    assert Ticket.objects.get(pk=stale.pk).assignee_count == 1
+    deferred.title = "saved again, deferred"
+    deferred.save()
+    fresh = Ticket.objects.get(pk=stale.pk)
+    assert (fresh.title, fresh.assignee_count) == ("saved again, deferred", 1)
+    assert _close(_groups(), _recount())
+
+
+def test_categories_and_resolution_times_are_grouped(two_projects):
+    admin, sd, _ = two_projects
+    category = Category.objects.create(project=sd, name="Hardware", slug="hardware")
+    tickets = list(Ticket.objects.filter(project=sd).order_by("id"))
+    Ticket.objects.filter(pk__in=[t.pk for t in tickets[:3]]).update(category=category)
+    for hours, t in zip((2, 5), tickets[:2], strict=True):
+        Ticket.objects.filter(pk=t.pk).update(resolved_at=t.created_at + timedelta(hours=hours))
+    assert _close(_groups(), _recount())
+    qs = Ticket.objects.filter(project=sd)
+    assert counts.resolution_time_mean(qs) == timedelta(hours=3.5)
+    assert counts.resolution_time_mean(qs.filter(category=category)) == timedelta(hours=3.5)
+    assert (
+        counts.resolution_time_mean(qs.filter(priority=tickets[2].priority, pk=tickets[2].pk))
+        is None
+    )
+    assert counts.ticket_counts_by(qs, ("category_id",)) == {(category.pk,): 3, (None,): 4}
+    # An earlier creation time makes the resolution longer.
+    Ticket.objects.filter(pk=tickets[0].pk).update(
+        created_at=tickets[0].created_at - timedelta(hours=1)
+    )
+    assert counts.resolution_time_mean(qs) == timedelta(hours=4)
+    assert _close(_groups(), _recount())
+    category.delete()  # the tickets' category is set to NULL
+    assert counts.ticket_counts_by(qs, ("category_id",)) == {(None,): 7}
+    assert _close(_groups(), _recount())
+
+
+@pytest.mark.parametrize(
+    ("narrow", "from_summary"),
+    [
+        (lambda qs: qs, True),
+        (lambda qs: qs.filter(assignee_count=0), True),
+        (lambda qs: qs.filter(priority=2, category__isnull=True), True),
+        (lambda qs: qs.filter(title__startswith="sd 1"), False),
+    ],
+)
+def test_grouped_counts_and_means_equal_the_tickets(two_projects, member, narrow, from_summary):
+    admin, sd, _ = two_projects
+    agent = member(sd, "agent")
+    tickets = list(Ticket.objects.filter(project=sd).order_by("id"))
+    services.ticket_assign(actor=admin, ticket=tickets[1], assignees=[agent])
+    Ticket.objects.filter(pk=tickets[1].pk).update(
+        resolved_at=tickets[1].created_at + timedelta(hours=7)
+    )
+    qs = narrow(Ticket.objects.filter(project=sd))
+    columns = ("state_id", "priority", "category_id", "assignee_count")
+    expected: dict[tuple, int] = {}
+    for t in qs:
+        key = (t.state_id, t.priority, t.category_id, t.assignee_count)
+        expected[key] = expected.get(key, 0) + 1
+    assert counts.ticket_counts_by(qs, columns) == expected
+    resolved = [t.resolved_at - t.created_at for t in qs if t.resolved_at]
+    mean = sum(resolved, timedelta()) / len(resolved) if resolved else None
+    assert counts.resolution_time_mean(qs) == mean
+    assert ticket_count(qs) == qs.count()
+    assert _summary_used(qs) is from_summary
+
+
+def test_unassigned_is_counted_from_the_summary(two_projects, member):
+    from tessera.core.servicedesk.selectors import unassigned_q
+
+    admin, sd, _ = two_projects
+    agent = member(sd, "agent")
+    ticket = Ticket.objects.filter(project=sd).order_by("id").first()
+    services.ticket_assign(actor=admin, ticket=ticket, assignees=[agent])
+    qs = tickets_visible_to(agent, template="servicedesk").filter(unassigned_q())
+    assert ticket_count(qs) == 6
+    assert _summary_used(qs)

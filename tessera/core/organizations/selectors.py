@@ -122,7 +122,7 @@ def with_health(
         tickets = tickets.filter(project_id=project_id)
     open_ = tickets.filter(OPEN)
     overdue = open_.filter(due_date__lt=now)
-    unassigned = ~Exists(Ticket.assignees.through.objects.filter(ticket_id=OuterRef("pk")))
+    unassigned = Q(assignee_count=0)  # kept by the assignments' triggers (tickets.counts)
     qs = qs.annotate(
         open_tickets=_count(open_),
         urgent_tickets=_count(open_.filter(URGENT)),

@@ -1,59 +1,107 @@
 """Exact ticket counts without scanning the ticket table.
 
-``tickets_ticketcount`` holds one row per (project, state, priority) with the number of
-tickets in it. Database triggers on ``tickets_ticket`` keep it current inside the writing
-transaction (insert, delete, and an update that changes one of the three columns), so a
-count read from it is exactly ``COUNT(*)`` of the tickets — in the same transaction too —
-whichever code path wrote (services, admin, bulk loaders that call ``rebuild``).
+``tickets_ticketcount`` holds one row per group of tickets alike in the columns lists and
+dashboards narrow by — project, state, priority, category and assignee count — with the
+number of tickets in it, how many of them are resolved and the sum of their resolution
+times. Database triggers on ``tickets_ticket`` keep it current inside the writing
+transaction (insert, delete, and an update that changes a group column or a resolution
+time), and triggers on ``tickets_ticketassignment`` keep each ticket's ``assignee_count``
+(which moves it between groups), so a count read from it is exactly ``COUNT(*)`` of the
+tickets — in the same transaction too — whichever code path wrote (services, admin, bulk
+loaders that call ``recount_assignees`` and ``rebuild``).
 
-``ticket_count(qs)`` answers from that table when the query's only conditions are on those
-three columns (a project set from a blueprint, a status, a priority: every list page of a
-staff member), by running the query's own WHERE clause against the summary rows; any other
-condition (a search, an assignee, a customer, "my tickets") falls back to ``qs.count()``.
-A predicate that reads only ``project_id``, ``state_id`` and ``priority`` has the same truth
-value for every ticket of a (project, state, priority) group, so summing the groups' counts
-where it holds is exact.
+``ticket_count(qs)`` answers from that table when the query's only conditions are on the
+group columns (a project set from a blueprint, a status, a priority, a category,
+"unassigned": every list page of a staff member), by running the query's own WHERE clause
+against the summary rows; any other condition (a search, an assignee, a customer, "my
+tickets") falls back to ``qs.count()``. A predicate that reads only group columns has the
+same truth value for every ticket of a group, so summing the groups' counts where it
+holds is exact. ``ticket_counts_by`` and ``resolution_time_mean`` read the same rows for
+dashboards (counts by status, priority, category; the mean resolution time).
 
 Contention: an insert updates its group's row (creates in one project already queue on the
 project's number counter); an update that moves a ticket between groups touches the two
-rows in key order, so two such updates cannot deadlock on them.
+rows in key order, so two such updates cannot deadlock on them. Adding or removing an
+assignee updates the ticket's row (an increment: concurrent assignments both count).
 """
 
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import QuerySet
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, QuerySet
 
 TABLE = "tickets_ticketcount"
-GROUP_COLUMNS = ("project_id", "state_id", "priority")
+GROUP_COLUMNS = ("project_id", "state_id", "priority", "category_id", "assignee_count")
 _COLUMN_REF = re.compile(r'"tickets_ticket"\."(\w+)"')
+# One row per group; a ticket without a category groups under NULL (COALESCE in the key).
+GROUP_KEY = "project_id, state_id, priority, (COALESCE(category_id, 0)), assignee_count"
+GROUP_INDEX = "tickets_count_group"
+# What a row adds to its group's sums: the columns that move it, and those of its
+# resolution time (microseconds from created to resolved, for the mean resolution time).
+SUM_COLUMNS = ("n", "resolved_n", "resolved_us")
+MOVING_COLUMNS = (*GROUP_COLUMNS, "resolved_at", "created_at")
+
+_PG_ROW = (
+    "{r}.project_id, {r}.state_id, {r}.priority, {r}.category_id, {r}.assignee_count, "
+    "{d}, CASE WHEN {r}.resolved_at IS NULL THEN 0 ELSE {d} END, "
+    "CASE WHEN {r}.resolved_at IS NULL THEN 0 ELSE {d} * "
+    "(EXTRACT(EPOCH FROM {r}.resolved_at - {r}.created_at) * 1000000)::bigint END"
+)
+_PG_MOVING = ", ".join(MOVING_COLUMNS)
+_PG_KEY_OF = (
+    "({r}.project_id, {r}.state_id, {r}.priority, COALESCE({r}.category_id, 0), {r}.assignee_count)"
+)
 
 PG_FORWARD = [
+    "DROP FUNCTION IF EXISTS tickets_count_bump(bigint, bigint, integer, integer)",
     f"""
-    CREATE OR REPLACE FUNCTION tickets_count_bump(p bigint, s bigint, pr integer, d integer)
-    RETURNS void LANGUAGE sql AS $$
-        INSERT INTO {TABLE} (project_id, state_id, priority, n) VALUES (p, s, pr, d)
-        ON CONFLICT (project_id, state_id, priority) DO UPDATE SET n = {TABLE}.n + d
+    CREATE OR REPLACE FUNCTION tickets_count_bump(
+        p bigint, s bigint, pr integer, c bigint, a integer, d integer, rn integer, rus bigint
+    ) RETURNS void LANGUAGE sql AS $$
+        INSERT INTO {TABLE} (project_id, state_id, priority, category_id, assignee_count,
+                             n, resolved_n, resolved_us)
+        VALUES (p, s, pr, c, a, d, rn, rus)
+        ON CONFLICT ({GROUP_KEY}) DO UPDATE SET n = {TABLE}.n + d,
+            resolved_n = {TABLE}.resolved_n + rn, resolved_us = {TABLE}.resolved_us + rus
     $$
     """,
-    """
+    f"""
     CREATE OR REPLACE FUNCTION tickets_count_trg() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         IF TG_OP = 'INSERT' THEN
-            PERFORM tickets_count_bump(NEW.project_id, NEW.state_id, NEW.priority, 1);
+            PERFORM tickets_count_bump({_PG_ROW.format(r="NEW", d="1")});
         ELSIF TG_OP = 'DELETE' THEN
-            PERFORM tickets_count_bump(OLD.project_id, OLD.state_id, OLD.priority, -1);
-        ELSIF (OLD.project_id, OLD.state_id, OLD.priority)
-                < (NEW.project_id, NEW.state_id, NEW.priority) THEN
-            PERFORM tickets_count_bump(OLD.project_id, OLD.state_id, OLD.priority, -1);
-            PERFORM tickets_count_bump(NEW.project_id, NEW.state_id, NEW.priority, 1);
+            PERFORM tickets_count_bump({_PG_ROW.format(r="OLD", d="-1")});
+        ELSIF {_PG_KEY_OF.format(r="OLD")} < {_PG_KEY_OF.format(r="NEW")} THEN
+            PERFORM tickets_count_bump({_PG_ROW.format(r="OLD", d="-1")});
+            PERFORM tickets_count_bump({_PG_ROW.format(r="NEW", d="1")});
         ELSE
-            PERFORM tickets_count_bump(NEW.project_id, NEW.state_id, NEW.priority, 1);
-            PERFORM tickets_count_bump(OLD.project_id, OLD.state_id, OLD.priority, -1);
+            PERFORM tickets_count_bump({_PG_ROW.format(r="NEW", d="1")});
+            PERFORM tickets_count_bump({_PG_ROW.format(r="OLD", d="-1")});
+        END IF;
+        RETURN NULL;
+    END
+    $$
+    """,
+    # A ticket's assignee count follows its assignments; the update moves it between
+    # groups through the trigger above. Increments, not a recount: two transactions
+    # adding or removing assignees of one ticket queue on its row and both count.
+    """
+    CREATE OR REPLACE FUNCTION tickets_assignee_count_trg() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP <> 'DELETE' THEN
+            UPDATE tickets_ticket SET assignee_count = assignee_count + 1
+            WHERE id = NEW.ticket_id;
+        END IF;
+        IF TG_OP <> 'INSERT' THEN
+            UPDATE tickets_ticket SET assignee_count = assignee_count - 1
+            WHERE id = OLD.ticket_id;
         END IF;
         RETURN NULL;
     END
@@ -62,33 +110,66 @@ PG_FORWARD = [
     "DROP TRIGGER IF EXISTS tickets_count_ins ON tickets_ticket",
     "DROP TRIGGER IF EXISTS tickets_count_del ON tickets_ticket",
     "DROP TRIGGER IF EXISTS tickets_count_upd ON tickets_ticket",
+    "DROP TRIGGER IF EXISTS tickets_assignee_ins ON tickets_ticketassignment",
+    "DROP TRIGGER IF EXISTS tickets_assignee_del ON tickets_ticketassignment",
+    "DROP TRIGGER IF EXISTS tickets_assignee_upd ON tickets_ticketassignment",
     """CREATE TRIGGER tickets_count_ins AFTER INSERT ON tickets_ticket
        FOR EACH ROW EXECUTE FUNCTION tickets_count_trg()""",
     """CREATE TRIGGER tickets_count_del AFTER DELETE ON tickets_ticket
        FOR EACH ROW EXECUTE FUNCTION tickets_count_trg()""",
-    """CREATE TRIGGER tickets_count_upd AFTER UPDATE OF project_id, state_id, priority
+    f"""CREATE TRIGGER tickets_count_upd AFTER UPDATE OF {_PG_MOVING}
        ON tickets_ticket FOR EACH ROW
-       WHEN ((OLD.project_id, OLD.state_id, OLD.priority)
-             IS DISTINCT FROM (NEW.project_id, NEW.state_id, NEW.priority))
+       WHEN (({", ".join(f"OLD.{c}" for c in MOVING_COLUMNS)})
+             IS DISTINCT FROM ({", ".join(f"NEW.{c}" for c in MOVING_COLUMNS)}))
        EXECUTE FUNCTION tickets_count_trg()""",
+    """CREATE TRIGGER tickets_assignee_ins AFTER INSERT ON tickets_ticketassignment
+       FOR EACH ROW EXECUTE FUNCTION tickets_assignee_count_trg()""",
+    """CREATE TRIGGER tickets_assignee_del AFTER DELETE ON tickets_ticketassignment
+       FOR EACH ROW EXECUTE FUNCTION tickets_assignee_count_trg()""",
+    """CREATE TRIGGER tickets_assignee_upd AFTER UPDATE OF ticket_id
+       ON tickets_ticketassignment FOR EACH ROW
+       WHEN (OLD.ticket_id IS DISTINCT FROM NEW.ticket_id)
+       EXECUTE FUNCTION tickets_assignee_count_trg()""",
 ]
 
 PG_BACKWARD = [
     "DROP TRIGGER IF EXISTS tickets_count_ins ON tickets_ticket",
     "DROP TRIGGER IF EXISTS tickets_count_del ON tickets_ticket",
     "DROP TRIGGER IF EXISTS tickets_count_upd ON tickets_ticket",
+    "DROP TRIGGER IF EXISTS tickets_assignee_ins ON tickets_ticketassignment",
+    "DROP TRIGGER IF EXISTS tickets_assignee_del ON tickets_ticketassignment",
+    "DROP TRIGGER IF EXISTS tickets_assignee_upd ON tickets_ticketassignment",
     "DROP FUNCTION IF EXISTS tickets_count_trg()",
-    "DROP FUNCTION IF EXISTS tickets_count_bump(bigint, bigint, integer, integer)",
+    "DROP FUNCTION IF EXISTS tickets_assignee_count_trg()",
+    "DROP FUNCTION IF EXISTS "
+    "tickets_count_bump(bigint, bigint, integer, bigint, integer, integer, integer, bigint)",
 ]
 
+# Exact microseconds between two of Django's SQLite datetimes ('YYYY-MM-DD HH:MM:SS' and
+# an optional '.ffffff'): whole seconds by strftime, the fraction from the text (julianday
+# would be off by a few microseconds).
+_SQLITE_US = (
+    "((CAST(strftime('%s', {r}resolved_at) AS INTEGER) "
+    "- CAST(strftime('%s', {r}created_at) AS INTEGER)) * 1000000 "
+    "+ CAST(substr({r}resolved_at || '.000000', 21, 6) AS INTEGER) "
+    "- CAST(substr({r}created_at || '.000000', 21, 6) AS INTEGER))"
+)
 
-def _sqlite_bump(prefix: str, delta: int) -> str:
+
+def _sqlite_bump(r: str, d: int) -> str:
     return (
-        f"INSERT INTO {TABLE} (project_id, state_id, priority, n) "
-        f"VALUES ({prefix}.project_id, {prefix}.state_id, {prefix}.priority, {delta}) "
-        f"ON CONFLICT (project_id, state_id, priority) DO UPDATE SET n = n + ({delta});"
+        f"INSERT INTO {TABLE} (project_id, state_id, priority, category_id, assignee_count, "
+        f"n, resolved_n, resolved_us) VALUES ({r}.project_id, {r}.state_id, {r}.priority, "
+        f"{r}.category_id, {r}.assignee_count, {d}, "
+        f"CASE WHEN {r}.resolved_at IS NULL THEN 0 ELSE {d} END, "
+        f"CASE WHEN {r}.resolved_at IS NULL THEN 0 ELSE {d} * {_SQLITE_US.format(r=r + '.')} END) "
+        f"ON CONFLICT ({GROUP_KEY}) DO UPDATE SET n = n + excluded.n, "
+        "resolved_n = resolved_n + excluded.resolved_n, "
+        "resolved_us = resolved_us + excluded.resolved_us;"
     )
 
+
+_SQLITE_CHANGED = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in MOVING_COLUMNS)
 
 # SQLite has one writer at a time: no lock order to keep.
 SQLITE_TRIGGERS = [
@@ -97,34 +178,89 @@ SQLITE_TRIGGERS = [
     f"""CREATE TRIGGER IF NOT EXISTS tickets_count_del AFTER DELETE ON tickets_ticket
     BEGIN {_sqlite_bump("OLD", -1)} END""",
     f"""CREATE TRIGGER IF NOT EXISTS tickets_count_upd
-    AFTER UPDATE OF project_id, state_id, priority ON tickets_ticket
-    WHEN OLD.project_id IS NOT NEW.project_id OR OLD.state_id IS NOT NEW.state_id
-        OR OLD.priority IS NOT NEW.priority
+    AFTER UPDATE OF {_PG_MOVING} ON tickets_ticket
+    WHEN {_SQLITE_CHANGED}
     BEGIN {_sqlite_bump("OLD", -1)} {_sqlite_bump("NEW", 1)} END""",
+    """CREATE TRIGGER IF NOT EXISTS tickets_assignee_ins
+    AFTER INSERT ON tickets_ticketassignment BEGIN
+    UPDATE tickets_ticket SET assignee_count = assignee_count + 1 WHERE id = NEW.ticket_id;
+    END""",
+    """CREATE TRIGGER IF NOT EXISTS tickets_assignee_del
+    AFTER DELETE ON tickets_ticketassignment BEGIN
+    UPDATE tickets_ticket SET assignee_count = assignee_count - 1 WHERE id = OLD.ticket_id;
+    END""",
+    """CREATE TRIGGER IF NOT EXISTS tickets_assignee_upd
+    AFTER UPDATE OF ticket_id ON tickets_ticketassignment
+    WHEN OLD.ticket_id IS NOT NEW.ticket_id BEGIN
+    UPDATE tickets_ticket SET assignee_count = assignee_count + 1 WHERE id = NEW.ticket_id;
+    UPDATE tickets_ticket SET assignee_count = assignee_count - 1 WHERE id = OLD.ticket_id;
+    END""",
 ]
 
 SQLITE_BACKWARD = [
     "DROP TRIGGER IF EXISTS tickets_count_ins",
     "DROP TRIGGER IF EXISTS tickets_count_del",
     "DROP TRIGGER IF EXISTS tickets_count_upd",
+    "DROP TRIGGER IF EXISTS tickets_assignee_ins",
+    "DROP TRIGGER IF EXISTS tickets_assignee_del",
+    "DROP TRIGGER IF EXISTS tickets_assignee_upd",
 ]
 
-REBUILD = [
-    f"DELETE FROM {TABLE}",
-    f"""INSERT INTO {TABLE} (project_id, state_id, priority, n)
-        SELECT project_id, state_id, priority, COUNT(*) FROM tickets_ticket
-        GROUP BY project_id, state_id, priority""",
+_PG_US = "(EXTRACT(EPOCH FROM resolved_at - created_at) * 1000000)::bigint"
+_SQLITE_US_PLAIN = _SQLITE_US.format(r="")
+
+
+def _rebuild(us: str) -> list[str]:
+    return [
+        f"DELETE FROM {TABLE}",
+        f"""INSERT INTO {TABLE} (project_id, state_id, priority, category_id, assignee_count,
+                                 n, resolved_n, resolved_us)
+            SELECT project_id, state_id, priority, category_id, assignee_count, COUNT(*),
+                   COUNT(resolved_at), COALESCE(SUM({us}), 0)
+            FROM tickets_ticket
+            GROUP BY project_id, state_id, priority, category_id, assignee_count""",
+    ]
+
+
+# Each ticket's assignee count from its assignments, for loaders that bypass the triggers
+# (run with the triggers off: each row it changes would move between groups one by one).
+RECOUNT_ASSIGNEES = [
+    """UPDATE tickets_ticket SET assignee_count = a.n
+       FROM (SELECT ticket_id, COUNT(*) AS n FROM tickets_ticketassignment
+             GROUP BY ticket_id) AS a
+       WHERE a.ticket_id = tickets_ticket.id AND tickets_ticket.assignee_count <> a.n""",
+    """UPDATE tickets_ticket SET assignee_count = 0
+       WHERE assignee_count <> 0 AND NOT EXISTS (
+           SELECT 1 FROM tickets_ticketassignment a WHERE a.ticket_id = tickets_ticket.id)""",
 ]
+
+
+def recount_assignees(*, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Set each ticket's ``assignee_count`` from its assignments."""
+    with connections[using].cursor() as cursor:
+        for sql in RECOUNT_ASSIGNEES:
+            cursor.execute(sql)
+
+
+def _current(connection) -> bool:
+    """The schema this module writes for is in place (the migration adding the group's
+    category, assignee count and resolution sums has run)."""
+    if TABLE not in connection.introspection.table_names():
+        return False
+    with connection.cursor() as cursor:
+        columns = {c.name for c in connection.introspection.get_table_description(cursor, TABLE)}
+    return "assignee_count" in columns
 
 
 def install(*, using: str = DEFAULT_DB_ALIAS, **_: Any) -> None:
-    """Create (or re-create) the triggers; idempotent. Also run after every ``migrate``:
-    SQLite drops a table's triggers when a migration rebuilds the table."""
+    """Create (or re-create) the group index and the triggers; idempotent. Also run after
+    every ``migrate``: SQLite drops a table's triggers when a migration rebuilds it."""
     connection = connections[using]
-    if TABLE not in connection.introspection.table_names():
+    if not _current(connection):
         return
     statements = {"postgresql": PG_FORWARD, "sqlite": SQLITE_TRIGGERS}.get(connection.vendor, [])
     with connection.cursor() as cursor:
+        cursor.execute(f"CREATE UNIQUE INDEX IF NOT EXISTS {GROUP_INDEX} ON {TABLE} ({GROUP_KEY})")
         for sql in statements:
             cursor.execute(sql)
 
@@ -139,8 +275,12 @@ def uninstall(*, using: str = DEFAULT_DB_ALIAS) -> None:
 
 def rebuild(*, using: str = DEFAULT_DB_ALIAS) -> None:
     """Recount every group from the ticket table, for loaders that bypass the triggers."""
-    with connections[using].cursor() as cursor:
-        for sql in REBUILD:
+    connection = connections[using]
+    if not _current(connection):
+        return
+    us = _PG_US if connection.vendor == "postgresql" else _SQLITE_US_PLAIN
+    with connection.cursor() as cursor:
+        for sql in _rebuild(us):
             cursor.execute(sql)
 
 
@@ -206,3 +346,64 @@ def ticket_count(qs: QuerySet) -> int:
     with connections[qs.db].cursor() as cursor:
         cursor.execute(statement, params)
         return int(cursor.fetchone()[0])
+
+
+def ticket_counts_by(qs: QuerySet, columns: tuple[str, ...]) -> dict[tuple, int]:
+    """How many tickets of ``qs`` each combination of ``columns`` (group columns) holds,
+    e.g. ``{(state_id, priority): n}``: read from the per-group counts whenever that is
+    exact, else one ``GROUP BY`` over the tickets. Combinations without tickets are left
+    out."""
+    unknown = set(columns) - set(GROUP_COLUMNS)
+    if unknown:
+        raise ValueError(f"not a group column: {sorted(unknown)}")
+    try:
+        where = _summary_where(qs)
+    except EmptyResultSet:
+        return {}
+    if where is None or getattr(qs.query, COUNT_LIMIT, None):
+        names = [c.removesuffix("_id") if c.endswith("_id") else c for c in columns]
+        rows = qs.order_by().values_list(*names).annotate(_n=Count("pk"))
+        return {tuple(row[:-1]): row[-1] for row in rows.values_list(*names, "_n")}
+    sql, params = where
+    cols = ", ".join(f'"tickets_ticket"."{c}"' for c in columns)
+    statement = f'SELECT {cols}, SUM(n) FROM {TABLE} AS "tickets_ticket"'
+    if sql:
+        statement += f" WHERE {sql}"
+    statement += f" GROUP BY {cols} HAVING SUM(n) <> 0"
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(statement, params)
+        return {tuple(row[:-1]): int(row[-1]) for row in cursor.fetchall()}
+
+
+def resolution_time_mean(qs: QuerySet) -> timedelta | None:
+    """The mean of ``resolved_at - created_at`` over the resolved tickets of ``qs`` (None:
+    none resolved), from the groups' sums whenever that is exact."""
+    try:
+        where = _summary_where(qs)
+    except EmptyResultSet:
+        return None
+    if where is None or getattr(qs.query, COUNT_LIMIT, None):
+        return (
+            qs.order_by()
+            .filter(resolved_at__isnull=False)
+            .aggregate(
+                mean=Avg(
+                    ExpressionWrapper(
+                        F("resolved_at") - F("created_at"), output_field=DurationField()
+                    )
+                )
+            )["mean"]
+        )
+    sql, params = where
+    statement = (
+        f"SELECT COALESCE(SUM(resolved_n), 0), COALESCE(SUM(resolved_us), 0) FROM {TABLE} "
+        'AS "tickets_ticket"'
+    )
+    if sql:
+        statement += f" WHERE {sql}"
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(statement, params)
+        resolved, total_us = cursor.fetchone()
+    if not resolved:
+        return None
+    return timedelta(microseconds=round(int(total_us) / int(resolved)))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -138,6 +139,10 @@ class Ticket(models.Model):
     created_at = models.DateTimeField(default=clock.now, db_index=True)
     updated_at = models.DateTimeField(default=clock.now, db_index=True)
     version = models.PositiveIntegerField(default=1)
+    # How many assignees the ticket has: kept by database triggers on the assignments
+    # (``tickets.counts``), never written by Django (``save`` leaves it out), so that
+    # "unassigned" is a column the per-group counts can answer.
+    assignee_count = models.PositiveSmallIntegerField(default=0, db_default=0, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -158,12 +163,24 @@ class Ticket(models.Model):
             models.Index(fields=["customer", "-created_at"]),
             models.Index(fields=["company", "-created_at"]),
             models.Index(fields=["due_date"]),
+            # overdue counts: a range per open state, the project read from the index
+            models.Index(fields=["state", "due_date", "project"], name="ticket_state_due_idx"),
             models.Index(fields=["-updated_at", "-id"]),
             models.Index(fields=["title"]),
         ]
 
     def __str__(self) -> str:
         return f"{self.display_number} {self.title}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """An update writes every field but ``assignee_count``: the database keeps that
+        one, and this instance's copy may predate an assignment made since."""
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            deferred = self.get_deferred_fields()
+            kwargs["update_fields"] = [
+                f.name for f in _TICKET_SAVED_FIELDS if f.attname not in deferred
+            ]
+        super().save(*args, **kwargs)
 
     @property
     def display_number(self) -> str:
@@ -175,6 +192,12 @@ class Ticket(models.Model):
         from tessera.core.projects.selectors import transition_permission
 
         return transition_permission(self.project_id, self.state_id, state.pk) is not None
+
+
+# What ``Ticket.save`` writes on an update: everything the database does not keep itself.
+_TICKET_SAVED_FIELDS = [
+    f for f in Ticket._meta.concrete_fields if not f.primary_key and f.name != "assignee_count"
+]
 
 
 class TicketAssignment(models.Model):
@@ -237,21 +260,21 @@ class Attachment(models.Model):
 
 
 class TicketCount(models.Model):
-    """How many tickets each (project, state, priority) holds; kept by database triggers
-    (``tessera.core.tickets.counts``), read by ``counts.ticket_count``. Plain ids, no
-    foreign keys: a row outlives nothing it counts (deleting tickets decrements it)."""
+    """How many tickets each (project, state, priority, category, assignee count) holds,
+    and how many of them are resolved in how long; kept by database triggers
+    (``tessera.core.tickets.counts``, which also creates the group's unique index over
+    ``COALESCE(category_id, 0)``), read by ``counts.ticket_count``. Plain ids, no foreign
+    keys: a row outlives nothing it counts (deleting tickets decrements it)."""
 
     project_id = models.BigIntegerField()
     state_id = models.BigIntegerField()
     priority = models.IntegerField()
+    category_id = models.BigIntegerField(null=True)
+    assignee_count = models.IntegerField(default=0)
     n = models.BigIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["project_id", "state_id", "priority"], name="uniq_ticket_count_group"
-            )
-        ]
+    resolved_n = models.BigIntegerField(default=0)
+    # sum over the resolved tickets of (resolved_at - created_at), in microseconds
+    resolved_us = models.BigIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"{self.project_id}/{self.state_id}/{self.priority}: {self.n}"

@@ -1,0 +1,19 @@
+# Overdue counts (servicedesk.selectors.overdue_q) read a range per open state from this
+# index; the project as its last column keeps the visible-projects filter index-only.
+
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("tickets", "0004_ticket_project_type_index"),
+    ]
+
+    operations = [
+        migrations.AddIndex(
+            model_name="ticket",
+            index=models.Index(
+                fields=["state", "due_date", "project"], name="ticket_state_due_idx"
+            ),
+        ),
+    ]
