@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Count
 
 from tessera.core.projects.models import Project
 from tessera.core.tickets.counts import ticket_count
@@ -25,6 +26,13 @@ def test_generate_fills_every_template_and_the_workshop_rows(make_user, api):
     assert ticket_count(Ticket.objects.all()) == 60
     for project in Project.objects.all():
         assert ticket_count(Ticket.objects.filter(project=project)) == project.tickets.count()
+    # Each ticket's assignee count is its assignments' (the rows carry it when the
+    # assignments' triggers are off), and "unassigned" is counted from the groups.
+    assignments = Count("assignments")
+    counted = Ticket.objects.annotate(a=assignments).values_list("assignee_count", "a")
+    assert all(kept == real for kept, real in counted)
+    unassigned = Ticket.objects.filter(assignee_count=0)
+    assert 0 < ticket_count(unassigned) == unassigned.count() < 60
     assert set(Project.objects.values_list("template", flat=True)) >= {
         "workshop",
         "support",
