@@ -11,7 +11,7 @@ from django.db import connection
 from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
-from tessera.core.projects.models import Project, WorkflowState
+from tessera.core.projects.models import BoardColumn, Project, WorkflowState
 from tessera.core.projects.services import project_delete
 from tessera.core.tickets import counts, services
 from tessera.core.tickets.counts import ticket_count
@@ -22,11 +22,13 @@ pytestmark = pytest.mark.django_db
 
 
 def _groups() -> dict[tuple, tuple[int, int, int]]:
-    """The summary: (project, state, priority, category, assignee count) → (tickets,
-    resolved, resolution microseconds), empty groups left out."""
+    """The summary: (project, state, priority, category, column, assignee count) →
+    (tickets, resolved, resolution microseconds), empty groups left out."""
     out: dict[tuple, tuple[int, int, int]] = {}
     for r in TicketCount.objects.all():
-        key = (r.project_id, r.state_id, r.priority, r.category_id, r.assignee_count)
+        key = (
+            r.project_id, r.state_id, r.priority, r.category_id, r.column_id, r.assignee_count
+        )  # fmt: skip
         n, rn, us = out.get(key, (0, 0, 0))
         out[key] = (n + r.n, rn + r.resolved_n, us + r.resolved_us)
     return {k: v for k, v in out.items() if v[0]}
@@ -39,7 +41,10 @@ def _recount() -> dict[tuple, tuple[int, int, int]]:
         assignees[a.ticket_id] = assignees.get(a.ticket_id, 0) + 1
     out: dict[tuple, tuple[int, int, int]] = {}
     for t in Ticket.objects.all():
-        key = (t.project_id, t.state_id, t.priority, t.category_id, assignees.get(t.pk, 0))
+        key = (
+            t.project_id, t.state_id, t.priority, t.category_id, t.column_id,
+            assignees.get(t.pk, 0),
+        )  # fmt: skip
         n, rn, us = out.get(key, (0, 0, 0))
         if t.resolved_at is not None:
             rn += 1
@@ -80,6 +85,14 @@ def test_counts_follow_creates_updates_moves_and_deletes(two_projects):
     Ticket.objects.filter(pk=ticket.pk).update(state=other, priority=4)
     assert _close(_groups(), _recount())
     Ticket.objects.filter(pk=ticket.pk).update(title="unrelated change")
+    assert _close(_groups(), _recount())
+    card = Ticket.objects.filter(project=boards).order_by("id").first()
+    column = BoardColumn.objects.filter(project=boards).exclude(pk=card.column_id).first()
+    Ticket.objects.filter(pk=card.pk).update(column=column)
+    assert _close(_groups(), _recount())
+    per_column = counts.ticket_counts_by(Ticket.objects.filter(project=boards), ("column_id",))
+    assert per_column[(column.pk,)] == Ticket.objects.filter(column=column).count() >= 1
+    Ticket.objects.filter(pk=card.pk).update(column=None)
     assert _close(_groups(), _recount())
     Ticket.objects.filter(project=sd, priority=2).delete()
     assert _close(_groups(), _recount())

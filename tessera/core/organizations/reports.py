@@ -16,6 +16,7 @@ from tessera.core.projects.models import (
     Project,
     StateCategory,
 )
+from tessera.core.tickets.counts import ticket_counts_by
 from tessera.core.tickets.models import Ticket
 
 from .models import Company
@@ -92,10 +93,12 @@ def workload(*, actor, project: Project) -> QuerySet[User]:
     )
 
 
-def kanban_summary(*, actor, project: Project) -> QuerySet[BoardColumn]:
+def kanban_summary(*, actor, project: Project) -> list[BoardColumn]:
+    """The project's columns in board order, each with ``count``: its tickets, read from
+    the per-group counts (``tickets.counts``), not from the tickets."""
     require_reports(actor, project)
-    return (
-        BoardColumn.objects.filter(project=project)
-        .annotate(count=Count("tickets"))
-        .order_by("order", "id")
-    )
+    per_column = ticket_counts_by(Ticket.objects.filter(project=project), ("column_id",))
+    columns = list(BoardColumn.objects.filter(project=project).order_by("order", "id"))
+    for column in columns:
+        column.count = per_column.get((column.pk,), 0)
+    return columns

@@ -389,14 +389,21 @@ def attachments_for(actor) -> QuerySet[Attachment]:
 
 def history_for(actor) -> QuerySet[Event]:
     """Events of visible tickets, plus ``deleted`` events of projects whose tickets the
-    actor sees in full (the ticket row is gone; ``ticket_ref`` names it)."""
-    q = Q(ticket__in=tickets_for(actor).values("pk"))
-    if actor.is_superuser:
-        q |= Q(ticket__isnull=True, action="deleted", project__template=TEMPLATE)
-    else:
-        full = [p.pk for p in servicedesk_projects(actor, "view_all_tickets")]
-        if full:
-            q |= Q(ticket__isnull=True, action="deleted", project_id__in=full)
+    actor sees in full (the ticket row is gone; ``ticket_ref`` names it).
+
+    A project seen in full is named by its id, not by its tickets: ``ticket IN (every
+    visible ticket)`` OR'd with another condition cannot be a join, and PostgreSQL then
+    checked each of 3.8 million events against 250,000 ticket ids one by one (more than
+    27 minutes at 1M tickets). Only the tickets of projects seen in part (a customer's
+    own, say) are listed."""
+    full = [p.pk for p in servicedesk_projects(actor, "view_all_tickets")]
+    q = Q(project_id__in=full) & (Q(ticket__isnull=False) | Q(action="deleted"))
+    seen_in_part = not actor.is_superuser and any(
+        a.template == TEMPLATE and "view_all_tickets" not in a.permissions
+        for a in permissions.memberships(actor).values()
+    )
+    if seen_in_part:
+        q |= Q(ticket__in=tickets_for(actor).exclude(project_id__in=full).values("pk"))
     return Event.objects.filter(q).select_related("actor").order_by("id")
 
 

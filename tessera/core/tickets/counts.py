@@ -1,7 +1,8 @@
 """Exact ticket counts without scanning the ticket table.
 
 ``tickets_ticketcount`` holds one row per group of tickets alike in the columns lists and
-dashboards narrow by — project, state, priority, category and assignee count — with the
+dashboards narrow by — project, state, priority, category, board column and assignee
+count — with the
 number of tickets in it, how many of them are resolved and the sum of their resolution
 times. Database triggers on ``tickets_ticket`` keep it current inside the writing
 transaction (insert, delete, and an update that changes a group column or a resolution
@@ -33,13 +34,35 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, QuerySet
+from django.db.models import (
+    Avg,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Coalesce
 
 TABLE = "tickets_ticketcount"
-GROUP_COLUMNS = ("project_id", "state_id", "priority", "category_id", "assignee_count")
+GROUP_COLUMNS = (
+    "project_id",
+    "state_id",
+    "priority",
+    "category_id",
+    "column_id",
+    "assignee_count",
+)
 _COLUMN_REF = re.compile(r'"tickets_ticket"\."(\w+)"')
-# One row per group; a ticket without a category groups under NULL (COALESCE in the key).
-GROUP_KEY = "project_id, state_id, priority, (COALESCE(category_id, 0)), assignee_count"
+# One row per group; a ticket without a category or a board column groups under NULL
+# (COALESCE in the key).
+GROUP_KEY = (
+    "project_id, state_id, priority, (COALESCE(category_id, 0)), (COALESCE(column_id, 0)), "
+    "assignee_count"
+)
 GROUP_INDEX = "tickets_count_group"
 # What a row adds to its group's sums: the columns that move it, and those of its
 # resolution time (microseconds from created to resolved, for the mean resolution time).
@@ -47,25 +70,28 @@ SUM_COLUMNS = ("n", "resolved_n", "resolved_us")
 MOVING_COLUMNS = (*GROUP_COLUMNS, "resolved_at", "created_at")
 
 _PG_ROW = (
-    "{r}.project_id, {r}.state_id, {r}.priority, {r}.category_id, {r}.assignee_count, "
+    "{r}.project_id, {r}.state_id, {r}.priority, {r}.category_id, {r}.column_id, "
+    "{r}.assignee_count, "
     "{d}, CASE WHEN {r}.resolved_at IS NULL THEN 0 ELSE {d} END, "
     "CASE WHEN {r}.resolved_at IS NULL THEN 0 ELSE {d} * "
     "(EXTRACT(EPOCH FROM {r}.resolved_at - {r}.created_at) * 1000000)::bigint END"
 )
 _PG_MOVING = ", ".join(MOVING_COLUMNS)
 _PG_KEY_OF = (
-    "({r}.project_id, {r}.state_id, {r}.priority, COALESCE({r}.category_id, 0), {r}.assignee_count)"
+    "({r}.project_id, {r}.state_id, {r}.priority, COALESCE({r}.category_id, 0), "
+    "COALESCE({r}.column_id, 0), {r}.assignee_count)"
 )
 
 PG_FORWARD = [
     "DROP FUNCTION IF EXISTS tickets_count_bump(bigint, bigint, integer, integer)",
     f"""
     CREATE OR REPLACE FUNCTION tickets_count_bump(
-        p bigint, s bigint, pr integer, c bigint, a integer, d integer, rn integer, rus bigint
+        p bigint, s bigint, pr integer, c bigint, col bigint, a integer, d integer, rn integer,
+        rus bigint
     ) RETURNS void LANGUAGE sql AS $$
-        INSERT INTO {TABLE} (project_id, state_id, priority, category_id, assignee_count,
-                             n, resolved_n, resolved_us)
-        VALUES (p, s, pr, c, a, d, rn, rus)
+        INSERT INTO {TABLE} (project_id, state_id, priority, category_id, column_id,
+                             assignee_count, n, resolved_n, resolved_us)
+        VALUES (p, s, pr, c, col, a, d, rn, rus)
         ON CONFLICT ({GROUP_KEY}) DO UPDATE SET n = {TABLE}.n + d,
             resolved_n = {TABLE}.resolved_n + rn, resolved_us = {TABLE}.resolved_us + rus
     $$
@@ -142,7 +168,8 @@ PG_BACKWARD = [
     "DROP FUNCTION IF EXISTS tickets_count_trg()",
     "DROP FUNCTION IF EXISTS tickets_assignee_count_trg()",
     "DROP FUNCTION IF EXISTS "
-    "tickets_count_bump(bigint, bigint, integer, bigint, integer, integer, integer, bigint)",
+    "tickets_count_bump(bigint, bigint, integer, bigint, bigint, integer, integer, integer, "
+    "bigint)",
 ]
 
 # Exact microseconds between two of Django's SQLite datetimes ('YYYY-MM-DD HH:MM:SS' and
@@ -158,9 +185,9 @@ _SQLITE_US = (
 
 def _sqlite_bump(r: str, d: int) -> str:
     return (
-        f"INSERT INTO {TABLE} (project_id, state_id, priority, category_id, assignee_count, "
-        f"n, resolved_n, resolved_us) VALUES ({r}.project_id, {r}.state_id, {r}.priority, "
-        f"{r}.category_id, {r}.assignee_count, {d}, "
+        f"INSERT INTO {TABLE} (project_id, state_id, priority, category_id, column_id, "
+        f"assignee_count, n, resolved_n, resolved_us) VALUES ({r}.project_id, {r}.state_id, "
+        f"{r}.priority, {r}.category_id, {r}.column_id, {r}.assignee_count, {d}, "
         f"CASE WHEN {r}.resolved_at IS NULL THEN 0 ELSE {d} END, "
         f"CASE WHEN {r}.resolved_at IS NULL THEN 0 ELSE {d} * {_SQLITE_US.format(r=r + '.')} END) "
         f"ON CONFLICT ({GROUP_KEY}) DO UPDATE SET n = n + excluded.n, "
@@ -213,12 +240,12 @@ _SQLITE_US_PLAIN = _SQLITE_US.format(r="")
 def _rebuild(us: str) -> list[str]:
     return [
         f"DELETE FROM {TABLE}",
-        f"""INSERT INTO {TABLE} (project_id, state_id, priority, category_id, assignee_count,
-                                 n, resolved_n, resolved_us)
-            SELECT project_id, state_id, priority, category_id, assignee_count, COUNT(*),
-                   COUNT(resolved_at), COALESCE(SUM({us}), 0)
+        f"""INSERT INTO {TABLE} (project_id, state_id, priority, category_id, column_id,
+                                 assignee_count, n, resolved_n, resolved_us)
+            SELECT project_id, state_id, priority, category_id, column_id, assignee_count,
+                   COUNT(*), COUNT(resolved_at), COALESCE(SUM({us}), 0)
             FROM tickets_ticket
-            GROUP BY project_id, state_id, priority, category_id, assignee_count""",
+            GROUP BY project_id, state_id, priority, category_id, column_id, assignee_count""",
     ]
 
 
@@ -407,3 +434,19 @@ def resolution_time_mean(qs: QuerySet) -> timedelta | None:
     if not resolved:
         return None
     return timedelta(microseconds=round(int(total_us) / int(resolved)))
+
+
+def tickets_in_column(column_id: Any, project_id: Any) -> Coalesce:
+    """An expression: how many tickets the board column ``column_id`` of ``project_id``
+    (``OuterRef``s, say) holds, read from the project's per-group counts through their
+    index (a few hundred rows, not the board's cards)."""
+    from .models import TicketCount
+
+    per_column = (
+        TicketCount.objects.filter(project_id=project_id, column_id=column_id)
+        .order_by()
+        .values("column_id")
+        .annotate(total=Sum("n"))
+        .values("total")
+    )
+    return Coalesce(Subquery(per_column, output_field=IntegerField()), 0)

@@ -260,7 +260,8 @@ class Attachment(models.Model):
 
 
 class TicketCount(models.Model):
-    """How many tickets each (project, state, priority, category, assignee count) holds,
+    """How many tickets each (project, state, priority, category, column, assignee count)
+    holds,
     and how many of them are resolved in how long; kept by database triggers
     (``tessera.core.tickets.counts``, which also creates the group's unique index over
     ``COALESCE(category_id, 0)``), read by ``counts.ticket_count``. Plain ids, no foreign
@@ -270,6 +271,7 @@ class TicketCount(models.Model):
     state_id = models.BigIntegerField()
     priority = models.IntegerField()
     category_id = models.BigIntegerField(null=True)
+    column_id = models.BigIntegerField(null=True)
     assignee_count = models.IntegerField(default=0)
     n = models.BigIntegerField(default=0)
     resolved_n = models.BigIntegerField(default=0)

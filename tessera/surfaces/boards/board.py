@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Count, OuterRef
+from django.db.models import OuterRef
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -23,7 +23,7 @@ from tessera.core.contacts.selectors import (
 from tessera.core.projects import services as project_services
 from tessera.core.projects.models import BoardColumn, Membership
 from tessera.core.projects.selectors import access_project, projects_visible_to
-from tessera.core.tickets.models import Ticket
+from tessera.core.tickets.counts import tickets_in_column
 
 from . import schema as doc
 from .common import (
@@ -240,20 +240,10 @@ class ReorderInput(serializers.Serializer):
 
 def columns_qs(actor):
     projects = projects_visible_to(actor, template=TEMPLATE).values("pk")
-    counts = (
-        Ticket.objects.filter(column_id=OuterRef("pk"))
-        .order_by()
-        .values("column_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    from django.db.models import IntegerField, Subquery
-    from django.db.models.functions import Coalesce
-
     return (
         BoardColumn.objects.filter(project_id__in=projects)
         .select_related("state")
-        .annotate(tickets_count=Coalesce(Subquery(counts, output_field=IntegerField()), 0))
+        .annotate(tickets_count=tickets_in_column(OuterRef("pk"), OuterRef("project_id")))
     )
 
 

@@ -56,13 +56,14 @@ def paginate(view, request: Request, qs, serialize, *, count=None) -> Response:
     return paginator.get_paginated_response(serialize(page))
 
 
-def paginate_limit(view, request: Request, qs, serialize, default: int) -> Response:
-    """Dashboards take ``limit`` as the page size (default per endpoint, at most 100)."""
+def paginate_limit(view, request: Request, qs, serialize, default: int, *, count=None) -> Response:
+    """Dashboards take ``limit`` as the page size (default per endpoint, at most 100);
+    ``count`` (optional) says how to count all the rows, as for ``paginate``."""
     drf.refuse_unstorable_params(request)
     limit = query_int(request, "limit", minimum=1, maximum=100)
     paginator = StandardPagination()
     paginator.page_size = limit or default
-    page = paginator.paginate_queryset(qs, request, view=view)
+    page = paginator.paginate_queryset(qs, request, view=view, count=count)
     return paginator.get_paginated_response(serialize(page))
 
 

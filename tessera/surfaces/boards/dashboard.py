@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tessera.core.organizations import reports
+from tessera.core.tickets.counts import ticket_count
 from tessera.core.tickets.selectors import with_card_fields
 
 from . import schema as doc
@@ -61,7 +62,12 @@ class AttentionNeededView(_Dashboard):
     def get(self, request):
         qs = core_call(reports.attention_needed, actor=request.user, project=self.project(request))
         return paginate_limit(
-            self, request, with_card_fields(qs, actor=request.user), tickets_out, 10
+            self,
+            request,
+            with_card_fields(qs, actor=request.user),
+            tickets_out,
+            10,
+            count=lambda: ticket_count(qs),
         )
 
 
@@ -78,7 +84,12 @@ class NewestView(_Dashboard):
     def get(self, request):
         qs = core_call(reports.newest, actor=request.user, project=self.project(request))
         return paginate_limit(
-            self, request, with_card_fields(qs, actor=request.user), tickets_out, 10
+            self,
+            request,
+            with_card_fields(qs, actor=request.user),
+            tickets_out,
+            10,
+            count=lambda: ticket_count(qs),
         )
 
 

@@ -1,5 +1,5 @@
-# The per-group ticket counts gain the category and the assignee count as group columns,
-# and each group the sum of its resolution times: "unassigned", counts by category and the
+# The per-group ticket counts gain the category, the board column and the assignee count
+# as group columns, and each group the sum of its resolution times: "unassigned", counts by category and the
 # mean resolution time then read the summary rows, not every ticket (docs/performance.md,
 # "Eighth round"). Ticket.assignee_count is kept by triggers on the assignments.
 #
@@ -30,8 +30,8 @@ def backward(apps, schema_editor):
         cursor.execute(f"DELETE FROM {counts.TABLE}")
         cursor.execute(
             f"""INSERT INTO {counts.TABLE} (project_id, state_id, priority, category_id,
-                    assignee_count, n, resolved_n, resolved_us)
-                SELECT project_id, state_id, priority, NULL, 0, COUNT(*), 0, 0
+                    column_id, assignee_count, n, resolved_n, resolved_us)
+                SELECT project_id, state_id, priority, NULL, NULL, 0, COUNT(*), 0, 0
                 FROM tickets_ticket GROUP BY project_id, state_id, priority"""
         )
 
@@ -88,6 +88,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="ticketcount",
             name="category_id",
+            field=models.BigIntegerField(null=True),
+        ),
+        migrations.AddField(
+            model_name="ticketcount",
+            name="column_id",
             field=models.BigIntegerField(null=True),
         ),
         migrations.AddField(
