@@ -235,3 +235,39 @@ def test_a_company_created_without_project_ids_joins_the_creators_project(board,
     assert r.json()["project_ids"] == [board.project.pk]
     assert "Orphan" in [x["name"] for x in c.get("/api/tickets/companies/").json()["results"]]
     assert client_for("admin").post("/api/tickets/companies/", {"name": "No"}).status_code == 403
+
+
+def test_figures_count_requesters_tickets_for_each_of_their_companies(
+    board, client_for, make_ticket
+):
+    """A ticket without a company belongs to every company of its requester; the list,
+    the detail, the stats and the health dashboard agree on the figures."""
+    now = datetime(2025, 12, 10, 12, tzinfo=UTC)
+    other = Company.objects.create(name="Second")
+    other.projects.add(board.project)
+    other.users.add(board.users["user"])  # the requester is a user of both companies
+    with clock.frozen_at(now):
+        make_ticket(title="named", company=board.company)
+        make_ticket("user", title="by requester")  # no company: both of the user's
+        make_ticket("user", title="urgent", priority=4)  # open, urgent, nobody assigned
+        make_ticket(title="elsewhere", company=other, due_date=now - timedelta(days=1))
+        make_ticket(title="no company, not a company user")
+        c = client_for("admin")
+        first = c.get(f"/api/tickets/companies/{board.company.pk}/stats/").json()
+        second = c.get(f"/api/tickets/companies/{other.pk}/stats/").json()
+        assert (first["total_tickets"], first["urgent_tickets"]) == (3, 1)
+        assert (second["total_tickets"], second["overdue_tickets"]) == (3, 1)
+        assert first["health_status"] == second["health_status"] == "attention"
+        listed = c.get(f"/api/tickets/companies/?project={board.project.pk}").json()["results"]
+        assert {row["name"]: row["ticket_count"] for row in listed} == {
+            board.company.name: 3,
+            "Second": 3,
+        }
+        detail = c.get(f"/api/tickets/companies/{other.pk}/").json()
+        assert detail["ticket_count"] == 3
+        health = client_for("superadmin").get(
+            f"/api/tickets/dashboard/company-health/?project={board.project.pk}"
+        )
+        by_name = {row["name"]: row for row in health.json()["companies"]}
+        assert by_name["Second"]["overdue_tickets"] == 1
+        assert by_name[board.company.name]["open_tickets"] == 3

@@ -20,7 +20,7 @@ from tessera.core.tickets.counts import ticket_counts_by
 from tessera.core.tickets.models import Ticket
 
 from .models import Company
-from .selectors import OPEN, URGENT, with_health
+from .selectors import OPEN, URGENT, with_ticket_figures
 
 
 def require_reports(actor, project: Project) -> None:
@@ -28,10 +28,10 @@ def require_reports(actor, project: Project) -> None:
         raise Forbidden("You do not have permission to perform this action.")
 
 
-def company_health(*, actor, project: Project) -> QuerySet[Company]:
+def company_health(*, actor, project: Project) -> list[Company]:
     require_reports(actor, project)
-    return with_health(Company.objects.filter(projects=project), project_id=project.pk).order_by(
-        "name", "id"
+    return with_ticket_figures(
+        Company.objects.filter(projects=project).order_by("name", "id"), project_id=project.pk
     )
 
 

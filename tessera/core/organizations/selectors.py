@@ -6,28 +6,26 @@ requester (``created_by``) is a user of C.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db.models import (
-    Case,
-    CharField,
-    DateTimeField,
-    Exists,
+    Count,
     F,
     Func,
     IntegerField,
+    Max,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 
 from tessera.core.common import clock
 from tessera.core.common.errors import NotFound
-from tessera.core.projects.models import TERMINAL_CATEGORIES
+from tessera.core.projects.models import TERMINAL_CATEGORIES, WorkflowState
 from tessera.core.projects.selectors import projects_visible_to
 from tessera.core.tickets.models import Ticket
 
@@ -38,16 +36,13 @@ CompanyAdmins = Company.admins.through
 CompanyProjects = Company.projects.through
 
 OPEN = ~Q(state__category__in=TERMINAL_CATEGORIES)
+# The same by the states' ids: no join of the states in a grouped read of the tickets.
+OPEN_BY_ID = Q(
+    state_id__in=WorkflowState.objects.exclude(category__in=TERMINAL_CATEGORIES).values("pk")
+)
 URGENT = Q(priority__gte=4) | Q(urgency__in=["high", "critical"])
 CRITICAL = Q(priority=5) | Q(urgency="critical")
 INACTIVE_AFTER = timedelta(days=30)
-
-
-def company_ticket_q(company_ref) -> Q:
-    """Tickets of the company given by ``company_ref`` (an id or an ``OuterRef``)."""
-    inner = company_ref.__class__(company_ref) if isinstance(company_ref, OuterRef) else company_ref
-    members = CompanyUsers.objects.filter(company_id=inner, user_id=OuterRef("created_by_id"))
-    return Q(company_id=company_ref) | (Q(company__isnull=True) & Exists(members))
 
 
 def company_tickets(company: Company, qs: QuerySet[Ticket] | None = None) -> QuerySet[Ticket]:
@@ -93,59 +88,126 @@ def _count(qs: QuerySet):
     return Coalesce(_agg(qs, "COUNT"), 0)
 
 
-def with_counts(qs: QuerySet[Company], *, project_id: int | None = None) -> QuerySet[Company]:
-    """``admin_count``, ``user_count``, ``project_count``, ``ticket_count`` as subqueries."""
-    tickets = Ticket.objects.filter(company_ticket_q(OuterRef("pk")))
-    if project_id is not None:
-        tickets = tickets.filter(project_id=project_id)
+def with_counts(qs: QuerySet[Company]) -> QuerySet[Company]:
+    """``admin_count``, ``user_count``, ``project_count`` as subqueries (small tables);
+    the ticket figures come from ``with_ticket_figures`` once the companies are read."""
     return qs.annotate(
         admin_count=_count(CompanyAdmins.objects.filter(company_id=OuterRef("pk"))),
         user_count=_count(CompanyUsers.objects.filter(company_id=OuterRef("pk"))),
         project_count=_count(CompanyProjects.objects.filter(company_id=OuterRef("pk"))),
-        ticket_count=_count(tickets),
     )
 
 
-def with_health(
-    qs: QuerySet[Company], *, project_id: int | None = None, now: datetime | None = None
-) -> QuerySet[Company]:
-    """Annotate ticket statistics and ``health_status``, all in SQL.
+def with_ticket_figures(
+    companies: Iterable[Company],
+    *,
+    project_id: int | None = None,
+    now: datetime | None = None,
+    count_only: bool = False,
+) -> list[Company]:
+    """Set each company's ticket figures and ``health_status`` (in this project's tickets
+    if given): ``ticket_count``/``total_tickets``, ``open_tickets``, ``urgent_tickets``,
+    ``overdue_tickets``, ``critical_tickets``, ``urgent_unassigned``,
+    ``resolved_this_month``, ``last_activity``, ``last_created``.
+
+    Two grouped queries whatever the number of companies: the tickets naming a company,
+    and the tickets without one grouped by their requester's companies. One correlated
+    subquery per figure and company re-read every ticket of the company (its requester
+    condition cannot use an index inside the OR): 10 s for eight companies at 1M.
 
     critical: an open ticket of priority 5 (Highest) or urgency critical, or more than 3
     overdue; attention: 1-3 overdue, or an open urgent ticket nobody is assigned to;
     inactive: no ticket created in the last 30 days; healthy otherwise (in that order).
+
+    ``count_only``: only ``ticket_count`` (a list of companies shows nothing else), counted
+    from the company index alone.
     """
+    companies = list(companies)
     now = now or clock.now()
+    ids = [c.pk for c in companies]
+    tickets = (
+        Ticket.objects.all() if project_id is None else Ticket.objects.filter(project_id=project_id)
+    )
+    direct = _figures(tickets.filter(company_id__in=ids), "company_id", now, count_only)
+    by_requester = _figures(
+        tickets.filter(company__isnull=True, created_by__member_companies__in=ids),
+        "created_by__member_companies",
+        now,
+        count_only,
+    )
+    if count_only:
+        for company in companies:
+            company.ticket_count = sum(
+                part.get(company.pk, {}).get("total_tickets", 0) for part in (direct, by_requester)
+            )
+        return companies
+    for company in companies:
+        figures = _merged(direct.get(company.pk), by_requester.get(company.pk))
+        for name, value in figures.items():
+            setattr(company, name, value)
+        company.ticket_count = figures["total_tickets"]
+        company.health_status = _health(figures, now)
+    return companies
+
+
+_COUNTED = (
+    "open_tickets",
+    "urgent_tickets",
+    "overdue_tickets",
+    "critical_tickets",
+    "urgent_unassigned",
+    "resolved_this_month",
+    "total_tickets",
+)
+_LATEST = ("last_activity", "last_created")
+
+
+def _figures(
+    tickets: QuerySet[Ticket], key: str, now: datetime, count_only: bool = False
+) -> dict[int, dict[str, Any]]:
+    grouped = tickets.order_by().values(_company=F(key))
+    if count_only:
+        # COUNT(*), not COUNT(id): the company index alone answers it
+        totals = grouped.annotate(total_tickets=Count("*"))
+        return {row.pop("_company"): row for row in totals}
     month_start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    tickets = Ticket.objects.filter(company_ticket_q(OuterRef("pk")))
-    if project_id is not None:
-        tickets = tickets.filter(project_id=project_id)
-    open_ = tickets.filter(OPEN)
-    overdue = open_.filter(due_date__lt=now)
-    unassigned = Q(assignee_count=0)  # kept by the assignments' triggers (tickets.counts)
-    qs = qs.annotate(
-        open_tickets=_count(open_),
-        urgent_tickets=_count(open_.filter(URGENT)),
-        overdue_tickets=_count(overdue),
-        critical_tickets=_count(open_.filter(CRITICAL)),
-        urgent_unassigned=_count(open_.filter(URGENT).filter(unassigned)),
-        resolved_this_month=_count(tickets.filter(resolved_at__gte=month_start)),
-        total_tickets=_count(tickets),
-        last_activity=_agg(tickets, "MAX", "updated_at", DateTimeField()),
-        last_created=_agg(tickets, "MAX", "created_at", DateTimeField()),
+    open_ = OPEN_BY_ID
+    rows = grouped.annotate(
+        open_tickets=Count("pk", filter=open_),
+        urgent_tickets=Count("pk", filter=open_ & URGENT),
+        overdue_tickets=Count("pk", filter=open_ & Q(due_date__lt=now)),
+        critical_tickets=Count("pk", filter=open_ & CRITICAL),
+        urgent_unassigned=Count("pk", filter=open_ & URGENT & Q(assignee_count=0)),
+        resolved_this_month=Count("pk", filter=Q(resolved_at__gte=month_start)),
+        total_tickets=Count("pk"),
+        last_activity=Max("updated_at"),
+        last_created=Max("created_at"),
     )
-    return qs.annotate(
-        health_status=Case(
-            When(Q(critical_tickets__gt=0) | Q(overdue_tickets__gt=3), then=Value("critical")),
-            When(Q(overdue_tickets__gt=0) | Q(urgent_unassigned__gt=0), then=Value("attention")),
-            When(
-                Q(last_created__isnull=True) | Q(last_created__lt=now - INACTIVE_AFTER),
-                then=Value("inactive"),
-            ),
-            default=Value("healthy"),
-            output_field=CharField(),
-        )
-    )
+    return {row.pop("_company"): row for row in rows}
+
+
+def _merged(*parts: dict[str, Any] | None) -> dict[str, Any]:
+    out: dict[str, Any] = dict.fromkeys(_COUNTED, 0) | dict.fromkeys(_LATEST)
+    for part in parts:
+        if not part:
+            continue
+        for name in _COUNTED:
+            out[name] += part[name]
+        for name in _LATEST:
+            if part[name] is not None and (out[name] is None or part[name] > out[name]):
+                out[name] = part[name]
+    return out
+
+
+def _health(figures: dict[str, Any], now: datetime) -> str:
+    if figures["critical_tickets"] > 0 or figures["overdue_tickets"] > 3:
+        return "critical"
+    if figures["overdue_tickets"] > 0 or figures["urgent_unassigned"] > 0:
+        return "attention"
+    last = figures["last_created"]
+    if last is None or last < now - INACTIVE_AFTER:
+        return "inactive"
+    return "healthy"
 
 
 def users_visible_to(actor):

@@ -162,6 +162,8 @@ class Ticket(models.Model):
             models.Index(fields=["category", "-created_at"]),
             models.Index(fields=["customer", "-created_at"]),
             models.Index(fields=["company", "-created_at"]),
+            # a company's ticket count within one project (boards companies ?project=)
+            models.Index(fields=["company", "project"], name="ticket_company_project_idx"),
             models.Index(fields=["due_date"]),
             # overdue counts: a range per open state, the project read from the index
             models.Index(fields=["state", "due_date", "project"], name="ticket_state_due_idx"),

@@ -120,9 +120,8 @@ class CompanyViewSet(BoardsView, viewsets.ViewSet):
     lookup_value_regex = r"\d+"
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
-    def _qs(self, request, project=None):
-        qs = selectors.companies_visible_to(request.user)
-        return selectors.with_counts(qs, project_id=project.pk if project else None)
+    def _qs(self, request):
+        return selectors.with_counts(selectors.companies_visible_to(request.user))
 
     def _get(self, request, pk) -> Company:
         return core_call(selectors.access_company, actor=request.user, company_id=pk)
@@ -134,6 +133,7 @@ class CompanyViewSet(BoardsView, viewsets.ViewSet):
             .prefetch_related(*_ordered_users(), "projects")
             .get()
         )
+        selectors.with_ticket_figures([c], count_only=True)
         return company_detail_out(request, c)
 
     @doc.doc(
@@ -147,7 +147,7 @@ class CompanyViewSet(BoardsView, viewsets.ViewSet):
     )
     def list(self, request):
         project = project_param(request)
-        qs = self._qs(request, project)
+        qs = self._qs(request)
         if project is not None:
             qs = qs.filter(projects=project)
         search = (request.query_params.get("search") or "").strip()
@@ -156,9 +156,13 @@ class CompanyViewSet(BoardsView, viewsets.ViewSet):
 
             qs = qs.filter(Q(name__icontains=search) | Q(description__icontains=search))
         qs = qs.prefetch_related(_ordered_users()[0]).order_by("name", "id")
-        return paginate(
-            self, request, qs, lambda rows: [company_list_out(request, c) for c in rows]
-        )
+        project_id = project.pk if project else None
+
+        def rows_out(rows) -> list[dict]:
+            rows = selectors.with_ticket_figures(rows, project_id=project_id, count_only=True)
+            return [company_list_out(request, c) for c in rows]
+
+        return paginate(self, request, qs, rows_out)
 
     @doc.doc(
         summary="A company with its admins and users",
@@ -252,10 +256,10 @@ class CompanyViewSet(BoardsView, viewsets.ViewSet):
     def stats(self, request, pk=None):
         company = self._get(request, pk)
         project = project_param(request)
-        c = selectors.with_health(
+        (c,) = selectors.with_ticket_figures(
             selectors.with_counts(Company.objects.filter(pk=company.pk)),
             project_id=project.pk if project else None,
-        ).get()
+        )
         return Response(
             {
                 "open_tickets": c.open_tickets,

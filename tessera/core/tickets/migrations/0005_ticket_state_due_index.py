@@ -1,5 +1,6 @@
 # Overdue counts (servicedesk.selectors.overdue_q) read a range per open state from this
 # index; the project as its last column keeps the visible-projects filter index-only.
+# A company's tickets within one project are counted from (company, project) alone.
 
 from django.db import migrations, models
 
@@ -10,6 +11,10 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddIndex(
+            model_name="ticket",
+            index=models.Index(fields=["company", "project"], name="ticket_company_project_idx"),
+        ),
         migrations.AddIndex(
             model_name="ticket",
             index=models.Index(
