@@ -419,3 +419,33 @@ def test_detail_nested_rows_say_what_their_own_endpoints_say(
         mine["comments"] == api(cust).get(f"{BASE}/comments/?ticket={own['id']}").json()["results"]
     )
     assert mine["assigned_to_details"] is None and mine["customer_details"] is None
+
+
+def test_history_of_a_project_seen_whole_and_one_seen_in_part(
+    client, create, agent, api, make_project, member
+):
+    """The agent sees every event of its own desk; in a second desk where it is only a
+    customer, the events of the tickets it filed and nothing else (no other requester's
+    tickets, no deleted rows)."""
+    from tessera.core.projects.services import membership_set
+    from tessera.core.tickets.services import ticket_create, ticket_delete
+
+    mine = create()
+    second = make_project("servicedesk", "SD2")
+    membership_set(actor=None, project=second, user=agent, role="customer")
+    boss = member(second, "agent", "agent-of-sd2")
+    filed = ticket_create(actor=agent, project=second, title="filed by the agent")
+    theirs = ticket_create(actor=boss, project=second, title="not the agent's")
+    gone = ticket_create(actor=boss, project=second, title="deleted in the second desk")
+    ticket_delete(actor=boss, ticket=gone)
+    rows = client.get(f"{BASE}/history/?page_size=100").json()
+    seen = {(r["ticket"], r["action"]) for r in rows["results"]}
+    assert (mine["id"], "created") in seen and (filed.pk, "created") in seen
+    assert not {t for t, _ in seen} & {theirs.pk, gone.pk}
+    assert [r for r in rows["results"] if r["action"] == "deleted"] == []
+    assert rows["count"] == len(rows["results"])
+    # the second desk's agent sees its whole desk, deleted rows included
+    other = api(boss).get(f"{BASE}/history/?page_size=100").json()["results"]
+    assert {r["ticket"] for r in other} >= {filed.pk, theirs.pk}
+    assert mine["id"] not in {r["ticket"] for r in other}
+    assert [r["action"] for r in other if r["ticket"] is None] == ["deleted"]
