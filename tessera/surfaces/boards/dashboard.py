@@ -49,7 +49,21 @@ class CompanyHealthView(_Dashboard):
         )
 
 
-class AttentionNeededView(_Dashboard):
+class _CardsDashboard(_Dashboard):
+    def cards(self, request, qs):
+        """A page of ``qs`` as cards (``limit``, default 10), counted without the cards'
+        joins: from the per-group counts when ``qs`` allows (``tickets.counts``)."""
+        return paginate_limit(
+            self,
+            request,
+            with_card_fields(qs, actor=request.user),
+            tickets_out,
+            10,
+            count=lambda: ticket_count(qs),
+        )
+
+
+class AttentionNeededView(_CardsDashboard):
     @doc.doc(
         summary="Open tickets that are urgent, overdue or unassigned-urgent",
         page=doc.Ticket,
@@ -61,17 +75,10 @@ class AttentionNeededView(_Dashboard):
     )
     def get(self, request):
         qs = core_call(reports.attention_needed, actor=request.user, project=self.project(request))
-        return paginate_limit(
-            self,
-            request,
-            with_card_fields(qs, actor=request.user),
-            tickets_out,
-            10,
-            count=lambda: ticket_count(qs),
-        )
+        return self.cards(request, qs)
 
 
-class NewestView(_Dashboard):
+class NewestView(_CardsDashboard):
     @doc.doc(
         summary="Most recently created tickets",
         page=doc.Ticket,
@@ -83,14 +90,7 @@ class NewestView(_Dashboard):
     )
     def get(self, request):
         qs = core_call(reports.newest, actor=request.user, project=self.project(request))
-        return paginate_limit(
-            self,
-            request,
-            with_card_fields(qs, actor=request.user),
-            tickets_out,
-            10,
-            count=lambda: ticket_count(qs),
-        )
+        return self.cards(request, qs)
 
 
 def activity_out(e) -> dict:
