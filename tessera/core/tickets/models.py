@@ -241,6 +241,8 @@ class Comment(models.Model):
         indexes = [
             models.Index(fields=["ticket", "created_at"]),
             models.Index(fields=["is_internal"]),
+            # the comment lists' order (oldest first): a page walks it, not a sort of all
+            models.Index(fields=["created_at", "id"], name="comment_created_idx"),
         ]
 
 

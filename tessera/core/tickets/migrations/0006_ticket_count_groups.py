@@ -56,7 +56,7 @@ def drop_old_triggers(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tickets", "0005_ticket_state_due_index"),
+        ("tickets", "0005_list_and_count_indexes"),
     ]
 
     operations = [
