@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet
 
 from tessera.core.accounts.models import User
 from tessera.core.audit.models import Event
@@ -16,7 +16,7 @@ from tessera.core.projects.models import (
     Project,
     StateCategory,
 )
-from tessera.core.tickets.counts import ticket_counts_by
+from tessera.core.tickets.counts import tickets_in_column
 from tessera.core.tickets.models import Ticket
 
 from .models import Company
@@ -93,12 +93,12 @@ def workload(*, actor, project: Project) -> QuerySet[User]:
     )
 
 
-def kanban_summary(*, actor, project: Project) -> list[BoardColumn]:
+def kanban_summary(*, actor, project: Project) -> QuerySet[BoardColumn]:
     """The project's columns in board order, each with ``count``: its tickets, read from
-    the per-group counts (``tickets.counts``), not from the tickets."""
+    the per-group counts (``tickets.counts``), as the boards' column list reads them."""
     require_reports(actor, project)
-    per_column = ticket_counts_by(Ticket.objects.filter(project=project), ("column_id",))
-    columns = list(BoardColumn.objects.filter(project=project).order_by("order", "id"))
-    for column in columns:
-        column.count = per_column.get((column.pk,), 0)
-    return columns
+    return (
+        BoardColumn.objects.filter(project=project)
+        .annotate(count=tickets_in_column(OuterRef("pk"), OuterRef("project_id")))
+        .order_by("order", "id")
+    )

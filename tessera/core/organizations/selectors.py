@@ -25,9 +25,10 @@ from django.db.models.functions import Coalesce
 
 from tessera.core.common import clock
 from tessera.core.common.errors import NotFound
-from tessera.core.projects.models import TERMINAL_CATEGORIES, WorkflowState
+from tessera.core.projects.models import TERMINAL_CATEGORIES
 from tessera.core.projects.selectors import projects_visible_to
 from tessera.core.tickets.models import Ticket
+from tessera.core.tickets.selectors import open_state_q
 
 from .models import Company
 
@@ -36,10 +37,6 @@ CompanyAdmins = Company.admins.through
 CompanyProjects = Company.projects.through
 
 OPEN = ~Q(state__category__in=TERMINAL_CATEGORIES)
-# The same by the states' ids: no join of the states in a grouped read of the tickets.
-OPEN_BY_ID = Q(
-    state_id__in=WorkflowState.objects.exclude(category__in=TERMINAL_CATEGORIES).values("pk")
-)
 URGENT = Q(priority__gte=4) | Q(urgency__in=["high", "critical"])
 CRITICAL = Q(priority=5) | Q(urgency="critical")
 INACTIVE_AFTER = timedelta(days=30)
@@ -171,7 +168,7 @@ def _figures(
         totals = grouped.annotate(total_tickets=Count("*"))
         return {row.pop("_company"): row for row in totals}
     month_start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    open_ = OPEN_BY_ID
+    open_ = open_state_q()  # by the states' ids: no join in the grouped read
     rows = grouped.annotate(
         open_tickets=Count("pk", filter=open_),
         urgent_tickets=Count("pk", filter=open_ & URGENT),

@@ -25,7 +25,7 @@ from tessera.core.projects.models import TERMINAL_CATEGORIES, Project, WorkflowS
 from tessera.core.tickets.counts import resolution_time_mean, ticket_counts_by
 from tessera.core.tickets.models import Attachment, Category, Comment, Ticket, TicketAssignment
 from tessera.core.tickets.page_relations import first_assignees, tag_names_by_ticket
-from tessera.core.tickets.selectors import tickets_visible_to
+from tessera.core.tickets.selectors import open_state_q, tickets_visible_to
 
 TEMPLATE = "servicedesk"
 BLUEPRINT = get_blueprint(TEMPLATE)
@@ -62,8 +62,7 @@ def overdue_q(now: datetime | None = None) -> Q:
     by the states' ids, not a join on their category, so that a count reads the
     ``(state, due_date)`` index alone: a range per open state (35-55 ms for 150,000
     overdue tickets at 1M, against 170-300 ms through the join)."""
-    open_states = WorkflowState.objects.exclude(category__in=TERMINAL_CATEGORIES)
-    return Q(due_date__lt=now or clock.now()) & Q(state__in=open_states.values("pk"))
+    return Q(due_date__lt=now or clock.now()) & open_state_q()
 
 
 def assigned_to_q(user_id: int) -> Q:

@@ -64,19 +64,19 @@ GROUP_KEY = (
     "assignee_count"
 )
 GROUP_INDEX = "tickets_count_group"
-# What a row adds to its group's sums: the columns that move it, and those of its
-# resolution time (microseconds from created to resolved, for the mean resolution time).
-SUM_COLUMNS = ("n", "resolved_n", "resolved_us")
+# The columns whose change moves a ticket's contribution: its group, and its resolution
+# time (microseconds from created to resolved, summed for the mean resolution time).
 MOVING_COLUMNS = (*GROUP_COLUMNS, "resolved_at", "created_at")
 
+# Microseconds from creation to resolution; ``{r}``: the row's prefix ("NEW." or "").
+_PG_US = "(EXTRACT(EPOCH FROM {r}resolved_at - {r}created_at) * 1000000)::bigint"
 _PG_ROW = (
     "{r}.project_id, {r}.state_id, {r}.priority, {r}.category_id, {r}.column_id, "
     "{r}.assignee_count, "
     "{d}, CASE WHEN {r}.resolved_at IS NULL THEN 0 ELSE {d} END, "
-    "CASE WHEN {r}.resolved_at IS NULL THEN 0 ELSE {d} * "
-    "(EXTRACT(EPOCH FROM {r}.resolved_at - {r}.created_at) * 1000000)::bigint END"
+    "CASE WHEN {r}.resolved_at IS NULL THEN 0 ELSE {d} * " + _PG_US.replace("{r}", "{r}.") + " END"
 )
-_PG_MOVING = ", ".join(MOVING_COLUMNS)
+_MOVING_LIST = ", ".join(MOVING_COLUMNS)
 _PG_KEY_OF = (
     "({r}.project_id, {r}.state_id, {r}.priority, COALESCE({r}.category_id, 0), "
     "COALESCE({r}.column_id, 0), {r}.assignee_count)"
@@ -143,7 +143,7 @@ PG_FORWARD = [
        FOR EACH ROW EXECUTE FUNCTION tickets_count_trg()""",
     """CREATE TRIGGER tickets_count_del AFTER DELETE ON tickets_ticket
        FOR EACH ROW EXECUTE FUNCTION tickets_count_trg()""",
-    f"""CREATE TRIGGER tickets_count_upd AFTER UPDATE OF {_PG_MOVING}
+    f"""CREATE TRIGGER tickets_count_upd AFTER UPDATE OF {_MOVING_LIST}
        ON tickets_ticket FOR EACH ROW
        WHEN (({", ".join(f"OLD.{c}" for c in MOVING_COLUMNS)})
              IS DISTINCT FROM ({", ".join(f"NEW.{c}" for c in MOVING_COLUMNS)}))
@@ -205,7 +205,7 @@ SQLITE_TRIGGERS = [
     f"""CREATE TRIGGER IF NOT EXISTS tickets_count_del AFTER DELETE ON tickets_ticket
     BEGIN {_sqlite_bump("OLD", -1)} END""",
     f"""CREATE TRIGGER IF NOT EXISTS tickets_count_upd
-    AFTER UPDATE OF {_PG_MOVING} ON tickets_ticket
+    AFTER UPDATE OF {_MOVING_LIST} ON tickets_ticket
     WHEN {_SQLITE_CHANGED}
     BEGIN {_sqlite_bump("OLD", -1)} {_sqlite_bump("NEW", 1)} END""",
     """CREATE TRIGGER IF NOT EXISTS tickets_assignee_ins
@@ -232,9 +232,6 @@ SQLITE_BACKWARD = [
     "DROP TRIGGER IF EXISTS tickets_assignee_del",
     "DROP TRIGGER IF EXISTS tickets_assignee_upd",
 ]
-
-_PG_US = "(EXTRACT(EPOCH FROM resolved_at - created_at) * 1000000)::bigint"
-_SQLITE_US_PLAIN = _SQLITE_US.format(r="")
 
 
 def _rebuild(us: str) -> list[str]:
@@ -305,7 +302,7 @@ def rebuild(*, using: str = DEFAULT_DB_ALIAS) -> None:
     connection = connections[using]
     if not _current(connection):
         return
-    us = _PG_US if connection.vendor == "postgresql" else _SQLITE_US_PLAIN
+    us = (_PG_US if connection.vendor == "postgresql" else _SQLITE_US).format(r="")
     with connection.cursor() as cursor:
         for sql in _rebuild(us):
             cursor.execute(sql)
@@ -354,6 +351,26 @@ def _summary_where(qs: QuerySet) -> tuple[str, list] | None:
     return sql, list(params)
 
 
+def _from_summary(qs: QuerySet, select: str, group_by: str = "") -> list[tuple] | None:
+    """``SELECT <select> FROM`` the summary rows ``qs`` covers (``GROUP BY <group_by>``),
+    or None when they do not answer ``qs`` exactly (another condition, a search's count
+    limit). Raises ``EmptyResultSet`` when ``qs`` matches nothing."""
+    if getattr(qs.query, COUNT_LIMIT, None):
+        return None
+    where = _summary_where(qs)
+    if where is None:
+        return None
+    sql, params = where
+    statement = f'SELECT {select} FROM {TABLE} AS "tickets_ticket"'
+    if sql:
+        statement += f" WHERE {sql}"
+    if group_by:
+        statement += f" GROUP BY {group_by} HAVING SUM(n) <> 0"
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(statement, params)
+        return cursor.fetchall()
+
+
 def ticket_count(qs: QuerySet) -> int:
     """``qs.count()``, answered from the per-group counts whenever that is exact; at most
     the limit a search set (``with_count_limit``)."""
@@ -361,18 +378,10 @@ def ticket_count(qs: QuerySet) -> int:
     if limit:
         return qs.order_by().values("pk")[:limit].count()
     try:
-        where = _summary_where(qs)
+        rows = _from_summary(qs, "COALESCE(SUM(n), 0)")
     except EmptyResultSet:
         return 0
-    if where is None:
-        return qs.count()
-    sql, params = where
-    statement = f'SELECT COALESCE(SUM(n), 0) FROM {TABLE} AS "tickets_ticket"'
-    if sql:
-        statement += f" WHERE {sql}"
-    with connections[qs.db].cursor() as cursor:
-        cursor.execute(statement, params)
-        return int(cursor.fetchone()[0])
+    return qs.count() if rows is None else int(rows[0][0])
 
 
 def ticket_counts_by(qs: QuerySet, columns: tuple[str, ...]) -> dict[tuple, int]:
@@ -383,33 +392,26 @@ def ticket_counts_by(qs: QuerySet, columns: tuple[str, ...]) -> dict[tuple, int]
     unknown = set(columns) - set(GROUP_COLUMNS)
     if unknown:
         raise ValueError(f"not a group column: {sorted(unknown)}")
+    cols = ", ".join(f'"tickets_ticket"."{c}"' for c in columns)
     try:
-        where = _summary_where(qs)
+        rows = _from_summary(qs, f"{cols}, SUM(n)", group_by=cols)
     except EmptyResultSet:
         return {}
-    if where is None or getattr(qs.query, COUNT_LIMIT, None):
-        names = [c.removesuffix("_id") if c.endswith("_id") else c for c in columns]
-        rows = qs.order_by().values_list(*names).annotate(_n=Count("pk"))
-        return {tuple(row[:-1]): row[-1] for row in rows.values_list(*names, "_n")}
-    sql, params = where
-    cols = ", ".join(f'"tickets_ticket"."{c}"' for c in columns)
-    statement = f'SELECT {cols}, SUM(n) FROM {TABLE} AS "tickets_ticket"'
-    if sql:
-        statement += f" WHERE {sql}"
-    statement += f" GROUP BY {cols} HAVING SUM(n) <> 0"
-    with connections[qs.db].cursor() as cursor:
-        cursor.execute(statement, params)
-        return {tuple(row[:-1]): int(row[-1]) for row in cursor.fetchall()}
+    if rows is None:
+        names = [c.removesuffix("_id") for c in columns]
+        grouped = qs.order_by().values_list(*names).annotate(_n=Count("pk"))
+        rows = grouped.values_list(*names, "_n")
+    return {tuple(row[:-1]): int(row[-1]) for row in rows}
 
 
 def resolution_time_mean(qs: QuerySet) -> timedelta | None:
     """The mean of ``resolved_at - created_at`` over the resolved tickets of ``qs`` (None:
     none resolved), from the groups' sums whenever that is exact."""
     try:
-        where = _summary_where(qs)
+        rows = _from_summary(qs, "COALESCE(SUM(resolved_n), 0), COALESCE(SUM(resolved_us), 0)")
     except EmptyResultSet:
         return None
-    if where is None or getattr(qs.query, COUNT_LIMIT, None):
+    if rows is None:
         return (
             qs.order_by()
             .filter(resolved_at__isnull=False)
@@ -421,16 +423,7 @@ def resolution_time_mean(qs: QuerySet) -> timedelta | None:
                 )
             )["mean"]
         )
-    sql, params = where
-    statement = (
-        f"SELECT COALESCE(SUM(resolved_n), 0), COALESCE(SUM(resolved_us), 0) FROM {TABLE} "
-        'AS "tickets_ticket"'
-    )
-    if sql:
-        statement += f" WHERE {sql}"
-    with connections[qs.db].cursor() as cursor:
-        cursor.execute(statement, params)
-        resolved, total_us = cursor.fetchone()
+    ((resolved, total_us),) = rows
     if not resolved:
         return None
     return timedelta(microseconds=round(int(total_us) / int(resolved)))

@@ -265,11 +265,11 @@ class Attachment(models.Model):
 
 class TicketCount(models.Model):
     """How many tickets each (project, state, priority, category, column, assignee count)
-    holds,
-    and how many of them are resolved in how long; kept by database triggers
+    holds, and how many of them are resolved in how long; kept by database triggers
     (``tessera.core.tickets.counts``, which also creates the group's unique index over
-    ``COALESCE(category_id, 0)``), read by ``counts.ticket_count``. Plain ids, no foreign
-    keys: a row outlives nothing it counts (deleting tickets decrements it)."""
+    the NULL-able category and column as ``COALESCE(…, 0)``), read by ``counts``. Plain
+    ids, no foreign keys: a row outlives nothing it counts (deleting tickets decrements
+    it)."""
 
     project_id = models.BigIntegerField()
     state_id = models.BigIntegerField()
