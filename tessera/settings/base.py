@@ -7,6 +7,7 @@ and override what differs. Every variable is documented in ``docs/configuration.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -104,6 +105,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "tessera.core.common.middleware.StatementTimeoutMiddleware",
 ]
 
 ROOT_URLCONF = "tessera.urls"
@@ -150,6 +152,9 @@ def database_config() -> dict:
     }
 
 
+STATEMENT_TIMEOUT_RE = re.compile(r"\d+(ms|s|min)?")
+
+
 def postgres_options(options: dict) -> None:
     if env_bool("DB_SERVER_SIDE_BINDING", True):
         # psycopg binds parameters on the server and prepares a statement the fifth time
@@ -175,6 +180,16 @@ def postgres_options(options: dict) -> None:
         # count at 1,000,000 tickets: 62 ms with two workers, 37 ms without, before load.
         # Empty: the server's own setting.
         server_settings.append(f"max_parallel_workers_per_gather={int(workers)}")
+    if timeout := os.environ.get("DB_STATEMENT_TIMEOUT", "").strip():
+        # The web processes set it (tessera/wsgi.py, 30 s): one query that runs away (a
+        # plan gone wrong at a million tickets) is cancelled and answered 503 instead of
+        # holding a connection and a core for minutes. Commands and the task worker run
+        # without it: a migration or an import at that size takes longer.
+        if not STATEMENT_TIMEOUT_RE.fullmatch(timeout):
+            raise ImproperlyConfigured(
+                f"DB_STATEMENT_TIMEOUT={timeout!r}: a number of ms, or with ms, s or min"
+            )
+        server_settings.append(f"statement_timeout={timeout}")
     if server_settings:
         options["options"] = " ".join(f"-c {s}" for s in server_settings)
 

@@ -16,7 +16,7 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 
-from tessera.core.common.errors import TesseraError
+from tessera.core.common.errors import TesseraError, as_core_error
 
 # One character that Python's ``str.strip()`` keeps (DRF trims every CharField with it), for
 # the OpenAPI documents' patterns. Those are ECMA-262 regexes, whose ``\s`` lacks the
@@ -98,6 +98,7 @@ def exception_handler(exc, context):
     # StrictJSONParser, so a module-level import fails whenever this module loads first.
     from rest_framework.views import exception_handler as drf_exception_handler
 
+    exc = as_core_error(exc)
     if isinstance(exc, TesseraError):
         exc = as_drf_exception(exc)
     elif isinstance(exc, SuspiciousOperation):

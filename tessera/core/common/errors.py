@@ -72,3 +72,27 @@ class StorageFull(TesseraError):
 
     code = "storage_full"
     status = 507
+
+
+class TimedOut(TesseraError):
+    """The request took longer than the server allows; try again, or narrow it."""
+
+    code = "timed_out"
+    status = 503
+
+
+# PostgreSQL's SQLSTATE for a statement cancelled by ``statement_timeout`` (or by an
+# administrator's ``pg_cancel_backend``).
+QUERY_CANCELED = "57014"
+
+
+def as_core_error(exc: BaseException) -> BaseException:
+    """``exc``, or ``TimedOut`` when it is the database cancelling a statement that ran past
+    ``DB_STATEMENT_TIMEOUT``: a 503 in the surface's own envelope instead of a 500."""
+    from django.db import OperationalError
+
+    if isinstance(exc, OperationalError):
+        cause = exc.__cause__
+        if getattr(cause, "sqlstate", None) == QUERY_CANCELED:
+            return TimedOut()
+    return exc

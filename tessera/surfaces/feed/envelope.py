@@ -17,7 +17,7 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 
 from tessera.core.common import clock
-from tessera.core.common.errors import TesseraError
+from tessera.core.common.errors import TesseraError, as_core_error
 
 logger = logging.getLogger("tessera.surfaces.feed")
 
@@ -63,6 +63,7 @@ class BadQuery(exceptions.APIException):
 
 def exception_handler(exc: Exception, context: dict) -> Response:
     """Every error of the feed, including unexpected ones, in document 004's envelope."""
+    exc = as_core_error(exc)
     if isinstance(exc, TesseraError):
         return error(exc.status, exc.message)
     if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):

@@ -13,7 +13,7 @@ from django.http import JsonResponse
 from rest_framework import exceptions
 from rest_framework.response import Response
 
-from tessera.core.common.errors import TesseraError
+from tessera.core.common.errors import TesseraError, as_core_error
 from tessera.surfaces.drf import with_etag
 
 
@@ -78,6 +78,7 @@ def exception_handler(exc, context):
     """The support surface's DRF exception handler: every error in document 001's envelope."""
     request = context.get("request")
     path = request.path if request is not None else ""
+    exc = as_core_error(exc)
     if isinstance(exc, TesseraError):
         status = exc.status
         if status == 400:
