@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tessera.core.common.errors import Forbidden
+from tessera.core.common.prepared import Prepared
 
 from .models import Membership
 
@@ -38,14 +39,21 @@ class ProjectAccess:
     template: str = ""
 
 
+# Read on every request that checks a permission: compiled once (``common.prepared``).
+_MEMBERSHIP_ROWS = Prepared(
+    lambda user_id: Membership.objects.filter(user_id=user_id).values_list(
+        "project_id", "role__name", "role__permissions", "project__template"
+    ),
+    int,
+)
+
+
 def _load(actor) -> dict[int, ProjectAccess]:
     cache = getattr(actor, "_tessera_access", None)
     if cache is None:
         cache = {}
         if actor is not None and actor.is_authenticated:
-            rows = Membership.objects.filter(user_id=actor.pk).values_list(
-                "project_id", "role__name", "role__permissions", "project__template"
-            )
+            rows = _MEMBERSHIP_ROWS.rows(actor.pk)
             for project_id, role, perms, template in rows:
                 cache[project_id] = ProjectAccess(project_id, role, frozenset(perms), template)
         try:

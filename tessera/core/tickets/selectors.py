@@ -13,6 +13,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.query import ValuesIterable
 
 from tessera.core.common.errors import NotFound
+from tessera.core.common.prepared import Prepared
 from tessera.core.projects import permissions
 
 from . import policy
@@ -119,19 +120,24 @@ NEWEST_FIRST = ("-created_at", "-id")
 MAX_MERGED_PROJECTS = 16
 
 
+def _projects_of_template_ids(template: str) -> QuerySet:
+    from tessera.core.projects.models import Project
+
+    return Project.objects.filter(template=template).order_by("pk").values_list("pk", flat=True)
+
+
+_PROJECTS_OF_TEMPLATE = Prepared(_projects_of_template_ids, str)
+
+
 def projects_seen_whole(actor, *, template: str) -> list[int] | None:
     """The projects of ``template`` whose every ticket ``actor`` sees, when those are the
     only projects of it where the actor sees tickets at all; None when the actor sees part
     of some project (own, company or assigned tickets) or when it cannot be told cheaply.
     A superuser's are read from the projects table (one small query)."""
-    from tessera.core.projects.models import Project
-
     if actor is None or not actor.is_authenticated:
         return None
     if actor.is_superuser:
-        return list(
-            Project.objects.filter(template=template).order_by("pk").values_list("pk", flat=True)
-        )
+        return _PROJECTS_OF_TEMPLATE.rows(template)
     access = [a for a in permissions.memberships(actor).values() if a.template == template]
     if not access or any("view_all_tickets" not in a.permissions for a in access):
         return None

@@ -7,10 +7,10 @@ from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
-from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.views import TokenRefreshView
 
+from tessera.core.accounts.authentication import JWTAuthentication
 from tessera.core.accounts.login import user_authenticate
 from tessera.core.accounts.registration import user_register
 from tessera.core.common.errors import TesseraError, ValidationFailed

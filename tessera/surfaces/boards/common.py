@@ -10,8 +10,8 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework_simplejwt.authentication import JWTAuthentication
 
+from tessera.core.accounts.authentication import JWTAuthentication
 from tessera.core.common.errors import Forbidden, TesseraError
 from tessera.core.common.pagination import StandardPagination
 from tessera.core.projects import permissions

@@ -14,8 +14,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
-from rest_framework_simplejwt.authentication import JWTAuthentication
 
+from tessera.core.accounts.authentication import JWTAuthentication
 from tessera.core.common.errors import Conflict, ValidationFailed
 from tessera.core.common.pagination import StandardPagination
 from tessera.core.projects import permissions

@@ -1,0 +1,98 @@
+"""A small ORM query compiled once per thread and database, then run with new values.
+
+Building and compiling a queryset costs more than PostgreSQL takes to answer a small one:
+``User.objects.get(pk=…)`` spent ~0.44 ms of which ~0.23 ms was Python building and
+compiling the same SQL again (bench database, docs/performance.md "Ninth round"). Every
+API request authenticates its user that way, and every list reads the actor's memberships
+or the blueprint's projects. ``Prepared`` compiles the query once with stand-in values,
+finds where they landed in the parameters, and afterwards only substitutes the values and
+runs the SQL (with the ORM's converters applied, so a datetime is aware on SQLite too).
+The statement text never changes, so PostgreSQL's prepared plan is reused as well.
+
+Only ``values_list()`` queries (of any model, joins allowed) and whole model rows
+(``instances``) are offered; a query whose stand-in is not found exactly once in its
+parameters (the ORM folded it into the SQL text, or it appears twice) is refused when it
+is first compiled. The compiled state is per thread: a compiler holds its connection.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db.models.query import FlatValuesListIterable, QuerySet, ValuesListIterable
+
+# Stand-ins no real value equals: ids below any sequence, text no request can send (NUL).
+_INT_STAND_IN = -8_237_461_923_551
+_STR_STAND_IN = "\x00tessera-stand-in-"
+
+
+def _stand_in(kind: type, index: int) -> Any:
+    if kind is int:
+        return _INT_STAND_IN - index
+    if kind is str:
+        return f"{_STR_STAND_IN}{index}"
+    raise TypeError(f"a prepared query takes int or str arguments, not {kind!r}")
+
+
+class Prepared:
+    """``Prepared(build, int, str, …)``: ``build(*values)`` returns the queryset; the
+    types name its arguments. ``rows(*values)`` → its rows as ``values_list()`` would
+    give them (flat or not); ``instances(*values)`` for a plain model query."""
+
+    def __init__(self, build: Callable[..., QuerySet], *kinds: type) -> None:
+        self.build = build
+        self.kinds = kinds
+        self._local = threading.local()
+
+    def _compiled(self, alias: str) -> tuple:
+        cache = getattr(self._local, "by_alias", None)
+        if cache is None:
+            cache = self._local.by_alias = {}
+        entry = cache.get(alias)
+        if entry is None:
+            stand_ins = [_stand_in(kind, i) for i, kind in enumerate(self.kinds)]
+            qs = self.build(*stand_ins).using(alias)
+            compiler = qs.query.get_compiler(alias)
+            sql, params = compiler.as_sql()
+            slots = []
+            for value in stand_ins:
+                found = [i for i, param in enumerate(params) if param == value]
+                if len(found) != 1:
+                    raise ValueError(f"stand-in {value!r} is not one parameter of {sql}")
+                slots.append(found[0])
+            entry = cache[alias] = (sql, list(params), slots, compiler, qs)
+        return entry
+
+    def _fetch(self, values: tuple, alias: str) -> tuple[list, Any, QuerySet]:
+        sql, params, slots, compiler, qs = self._compiled(alias)
+        bound = list(params)
+        for slot, value in zip(slots, values, strict=True):
+            bound[slot] = value
+        with connections[alias].cursor() as cursor:
+            cursor.execute(sql, bound)
+            fetched = cursor.fetchall()
+        return fetched, compiler, qs
+
+    def rows(self, *values: Any, using: str = DEFAULT_DB_ALIAS) -> list:
+        fetched, compiler, qs = self._fetch(values, using)
+        rows = list(compiler.results_iter(results=[fetched]))
+        if qs._iterable_class is FlatValuesListIterable:
+            return [row[0] for row in rows]
+        if qs._iterable_class is ValuesListIterable:
+            return [tuple(row) for row in rows]
+        raise TypeError("rows() is for values_list() queries; use instances()")
+
+    def instances(self, *values: Any, using: str = DEFAULT_DB_ALIAS) -> list[models.Model]:
+        fetched, compiler, qs = self._fetch(values, using)
+        if qs._iterable_class is not models.query.ModelIterable or qs.query.select_related:
+            raise TypeError("instances() is for plain model queries without select_related")
+        model = qs.model
+        names = [field.attname for field in model._meta.concrete_fields]
+        if len(compiler.select) != len(names) or qs.query.annotation_select:
+            raise TypeError("instances() reads whole rows of one model, nothing else")
+        return [
+            model.from_db(using, names, row) for row in compiler.results_iter(results=[fetched])
+        ]

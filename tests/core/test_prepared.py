@@ -1,0 +1,105 @@
+"""Queries compiled once and run with new values answer what the ORM answers, and the JWT
+authentication built on one keeps simplejwt's refusals."""
+
+from __future__ import annotations
+
+import pytest
+from rest_framework.test import APIClient
+from rest_framework_simplejwt.tokens import AccessToken
+
+from tessera.core.accounts.models import User
+from tessera.core.common.prepared import Prepared
+from tessera.core.projects.models import Membership, Project
+from tessera.core.projects.services import membership_set
+from tests.conftest import jwt_for
+
+USERS = Prepared(lambda pk: User.objects.filter(pk=pk), int)
+MEMBERSHIPS = Prepared(
+    lambda user_id, template: (
+        Membership.objects.filter(user_id=user_id, project__template=template)
+        .order_by("project_id")
+        .values_list("project_id", "role__name", "role__permissions", "project__template")
+    ),
+    int,
+    str,
+)
+KEYS = Prepared(
+    lambda template: (
+        Project.objects.filter(template=template).order_by("key").values_list("key", flat=True)
+    ),
+    str,
+)
+
+
+@pytest.mark.django_db
+def test_rows_and_instances_equal_the_orm_for_each_value(make_project, member, make_user):
+    desk = make_project("servicedesk", "SD1")
+    board = make_project("boards", "BD1")
+    make_project("servicedesk", "SD0")
+    agent = member(desk, "agent")
+    membership_set(actor=None, project=board, user=agent, role="user")
+    other = make_user()
+
+    for user in (agent, other):
+        (loaded,) = USERS.instances(user.pk)
+        assert loaded == user
+        assert loaded.date_joined == user.date_joined  # converted: aware on every engine
+        assert loaded.date_joined.tzinfo is not None
+        assert loaded._state.adding is False and loaded._state.db == "default"
+    assert USERS.instances(10**12) == []
+
+    for template in ("servicedesk", "boards", "workshop"):
+        expected = list(
+            Membership.objects.filter(user_id=agent.pk, project__template=template)
+            .order_by("project_id")
+            .values_list("project_id", "role__name", "role__permissions", "project__template")
+        )
+        assert MEMBERSHIPS.rows(agent.pk, template) == expected
+    assert MEMBERSHIPS.rows(agent.pk, "servicedesk")[0][2]  # JSON list, decoded
+    assert isinstance(MEMBERSHIPS.rows(agent.pk, "servicedesk")[0][2], list)
+    assert KEYS.rows("servicedesk") == ["SD0", "SD1"]
+    assert KEYS.rows("boards") == ["BD1"]
+
+
+@pytest.mark.django_db
+def test_a_query_whose_stand_in_is_not_one_parameter_is_refused():
+    twice = Prepared(lambda pk: User.objects.filter(pk=pk).exclude(pk=pk + 0), int)
+    with pytest.raises(ValueError, match="not one parameter"):
+        twice.rows(1)
+    with pytest.raises(TypeError):
+        KEYS.instances("servicedesk")
+    with pytest.raises(TypeError):
+        USERS.rows(1)
+    with pytest.raises(TypeError):
+        Prepared(lambda when: User.objects.filter(date_joined=when), object).rows(None)
+
+
+@pytest.mark.django_db
+def test_jwt_users_missing_inactive_or_odd_ids_are_refused(make_user, make_project):
+    make_project("servicedesk", "SD")
+    user = make_user()
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {jwt_for(user)}")
+    assert client.get("/api/ticketing/tickets/").status_code == 200
+
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    response = client.get("/api/ticketing/tickets/")
+    assert response.status_code == 401
+    assert response.json()["code"] == "user_inactive"
+
+    for claim in (10**12, "abc", -1, 0, True, 2**70, None):
+        token = AccessToken()
+        token["user_id"] = claim
+        odd = APIClient()
+        odd.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+        response = odd.get("/api/ticketing/tickets/")
+        assert response.status_code == 401, claim
+        assert response.json()["code"] == "user_not_found", claim
+
+    token = AccessToken()
+    odd = APIClient()
+    odd.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    response = odd.get("/api/ticketing/tickets/")
+    assert response.status_code == 401
+    assert response.json()["code"] == "token_not_valid"
