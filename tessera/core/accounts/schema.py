@@ -1,6 +1,13 @@
 """OpenAPI descriptions of Tessera's own authentication classes (drf-spectacular)."""
 
+from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+
+
+class JWTScheme(SimpleJWTScheme):
+    """simplejwt's bearer scheme (``jwtAuth``) for Tessera's subclass of its class."""
+
+    target_class = "tessera.core.accounts.authentication.JWTAuthentication"
 
 
 class CookieJWTScheme(OpenApiAuthenticationExtension):
