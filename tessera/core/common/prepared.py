@@ -19,10 +19,16 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
-from django.db.models.query import FlatValuesListIterable, QuerySet, ValuesListIterable
+from django.db.models.query import (
+    FlatValuesListIterable,
+    ModelIterable,
+    QuerySet,
+    ValuesListIterable,
+)
 
 # Stand-ins no real value equals: ids below any sequence, text no request can send (NUL).
 _INT_STAND_IN = -8_237_461_923_551
@@ -37,6 +43,16 @@ def _stand_in(kind: type, index: int) -> Any:
     raise TypeError(f"a prepared query takes int or str arguments, not {kind!r}")
 
 
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    params: list
+    slots: list[int]
+    compiler: Any
+    model: type[models.Model]
+    shape: str  # "flat", "tuples" or "instances"
+
+
 class Prepared:
     """``Prepared(build, int, str, …)``: ``build(*values)`` returns the queryset; the
     types name its arguments. ``rows(*values)`` → its rows as ``values_list()`` would
@@ -47,52 +63,62 @@ class Prepared:
         self.kinds = kinds
         self._local = threading.local()
 
-    def _compiled(self, alias: str) -> tuple:
+    def _compiled(self, alias: str) -> _Compiled:
         cache = getattr(self._local, "by_alias", None)
         if cache is None:
             cache = self._local.by_alias = {}
         entry = cache.get(alias)
         if entry is None:
-            stand_ins = [_stand_in(kind, i) for i, kind in enumerate(self.kinds)]
-            qs = self.build(*stand_ins).using(alias)
-            compiler = qs.query.get_compiler(alias)
-            sql, params = compiler.as_sql()
-            slots = []
-            for value in stand_ins:
-                found = [i for i, param in enumerate(params) if param == value]
-                if len(found) != 1:
-                    raise ValueError(f"stand-in {value!r} is not one parameter of {sql}")
-                slots.append(found[0])
-            entry = cache[alias] = (sql, list(params), slots, compiler, qs)
+            entry = cache[alias] = self._compile(alias)
         return entry
 
-    def _fetch(self, values: tuple, alias: str) -> tuple[list, Any, QuerySet]:
-        sql, params, slots, compiler, qs = self._compiled(alias)
-        bound = list(params)
-        for slot, value in zip(slots, values, strict=True):
+    def _compile(self, alias: str) -> _Compiled:
+        stand_ins = [_stand_in(kind, i) for i, kind in enumerate(self.kinds)]
+        qs = self.build(*stand_ins).using(alias)
+        compiler = qs.query.get_compiler(alias)
+        sql, params = compiler.as_sql()
+        slots = []
+        for value in stand_ins:
+            found = [i for i, param in enumerate(params) if param == value]
+            if len(found) != 1:
+                raise ValueError(f"stand-in {value!r} is not one parameter of {sql}")
+            slots.append(found[0])
+        if qs._iterable_class is FlatValuesListIterable:
+            shape = "flat"
+        elif qs._iterable_class is ValuesListIterable:
+            shape = "tuples"
+        elif (
+            qs._iterable_class is ModelIterable
+            and not qs.query.select_related
+            and not qs.query.annotation_select
+            and len(compiler.select) == len(qs.model._meta.concrete_fields)
+        ):
+            shape = "instances"
+        else:
+            raise TypeError("a prepared query is a values_list() or whole rows of one model")
+        return _Compiled(sql, list(params), slots, compiler, qs.model, shape)
+
+    def _fetch(self, values: tuple, alias: str, *shapes: str) -> tuple[_Compiled, list]:
+        compiled = self._compiled(alias)
+        if compiled.shape not in shapes:
+            raise TypeError(f"this prepared query reads {compiled.shape}, not {shapes}")
+        bound = list(compiled.params)
+        for slot, value in zip(compiled.slots, values, strict=True):
             bound[slot] = value
         with connections[alias].cursor() as cursor:
-            cursor.execute(sql, bound)
+            cursor.execute(compiled.sql, bound)
             fetched = cursor.fetchall()
-        return fetched, compiler, qs
+        return compiled, list(compiled.compiler.results_iter(results=[fetched]))
 
     def rows(self, *values: Any, using: str = DEFAULT_DB_ALIAS) -> list:
-        fetched, compiler, qs = self._fetch(values, using)
-        rows = list(compiler.results_iter(results=[fetched]))
-        if qs._iterable_class is FlatValuesListIterable:
+        """The rows as ``values_list()`` gives them (flat or tuples)."""
+        compiled, rows = self._fetch(values, using, "flat", "tuples")
+        if compiled.shape == "flat":
             return [row[0] for row in rows]
-        if qs._iterable_class is ValuesListIterable:
-            return [tuple(row) for row in rows]
-        raise TypeError("rows() is for values_list() queries; use instances()")
+        return [tuple(row) for row in rows]
 
     def instances(self, *values: Any, using: str = DEFAULT_DB_ALIAS) -> list[models.Model]:
-        fetched, compiler, qs = self._fetch(values, using)
-        if qs._iterable_class is not models.query.ModelIterable or qs.query.select_related:
-            raise TypeError("instances() is for plain model queries without select_related")
-        model = qs.model
-        names = [field.attname for field in model._meta.concrete_fields]
-        if len(compiler.select) != len(names) or qs.query.annotation_select:
-            raise TypeError("instances() reads whole rows of one model, nothing else")
-        return [
-            model.from_db(using, names, row) for row in compiler.results_iter(results=[fetched])
-        ]
+        """Model instances of a plain query of one model (no joins, no annotations)."""
+        compiled, rows = self._fetch(values, using, "instances")
+        names = [field.attname for field in compiled.model._meta.concrete_fields]
+        return [compiled.model.from_db(using, names, row) for row in rows]
