@@ -241,4 +241,6 @@ def test_a_changes_window_pages_in_key_order_either_way(
     ]
     assert [titles(b) for b in pages] == [["t0!", "t3"], ["t4", "t5"], ["t6"]]
     assert {b["count"] for b in pages} == {5}
+    past = client.get("/api/tickets/", {**since, "page": 9, "page_size": 2}).json()
+    assert (past["count"], past["tickets"]) == (5, [])
     assert _queries(client, **since, page_size=1) == _queries(client, **since, page_size=500) <= 8

@@ -98,6 +98,34 @@ def in_id_order(qs: QuerySet[Ticket], *, narrow: bool = False) -> QuerySet[Ticke
     return qs.order_by(F("id") + 0 if narrow else "id")
 
 
+def narrow_count_and_page(
+    qs: QuerySet[Ticket], *, offset: int, size: int, cap: int
+) -> tuple[int, list[int]] | None:
+    """``(count, ids of the page)`` of ``qs`` in id order, in one statement that reads at
+    most ``cap + 1`` matches; None when more than ``cap`` match (the caller counts and
+    pages the usual way). For a filter that keeps few tickets through its own index (a poll
+    for recent changes): the count and the page each read every match through that index,
+    and at a million tickets those 43,000 recently changed tickets cost ~10 ms per read,
+    half of them checked in the table (recent changes are exactly the pages vacuum has not
+    yet marked all-visible). Read once, the matches' ids are counted and the page sorted
+    from the one materialised list."""
+    inner = qs.order_by().values("pk")[: cap + 1]
+    sql, params = inner.query.get_compiler(inner.db).as_sql()
+    statement = (
+        f"WITH matches(id) AS ({sql}) "
+        "SELECT counted.n, page.id FROM (SELECT COUNT(*) AS n FROM matches) counted "
+        "LEFT JOIN (SELECT id FROM matches ORDER BY id LIMIT %s OFFSET %s) page ON 1 = 1 "
+        "ORDER BY page.id"
+    )
+    with connections[inner.db].cursor() as cursor:
+        cursor.execute(statement, [*params, size, offset])
+        fetched = cursor.fetchall()
+    total = fetched[0][0] if fetched else 0
+    if total > cap:
+        return None
+    return total, [pk for _, pk in fetched if pk is not None]
+
+
 def tickets_visible_to(actor, *, template: str | None = None) -> QuerySet[Ticket]:
     qs = Ticket.objects.all()
     if template is not None:

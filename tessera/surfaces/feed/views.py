@@ -37,6 +37,7 @@ from tessera.core.tickets.models import Ticket
 from tessera.core.tickets.selectors import (
     access_ticket,
     in_id_order,
+    narrow_count_and_page,
     tickets_visible_to,
     with_unique_numbers,
 )
@@ -263,18 +264,22 @@ class TicketFeedView(FeedView):
         since = request.query_params.get("updated_since")
         if since is not None and since.strip():
             qs = qs.filter(updated_at__gte=parse_updated_since(since))
-        total = ticket_count(qs)
         offset = (page - 1) * size
+        window = None
+        if since is not None and since.strip() and offset < _HUGE:
+            # A narrow window: the count and the page's ids from one read of the changed
+            # tickets (through the updated_at index), then the page's rows, so the joins
+            # run for one page, not for every changed ticket.
+            window = narrow_count_and_page(qs, offset=offset, size=size, cap=NARROW_WINDOW)
         rows = []
-        if offset < total and since is not None and since.strip() and total <= NARROW_WINDOW:
-            # A narrow window: the page's ids first (sorted from the updated_at index), then
-            # their rows, so the joins run for one page, not for every changed ticket.
-            ids = list(
-                in_id_order(qs, narrow=True).values_list("pk", flat=True)[offset : offset + size]
-            )
-            rows = list(feed_rows(Ticket.objects.filter(pk__in=ids)).order_by("id"))
-        elif offset < total:
-            rows = list(feed_rows(in_id_order(qs))[offset : offset + size])
+        if window is not None:
+            total, ids = window
+            if ids:
+                rows = list(feed_rows(Ticket.objects.filter(pk__in=ids)).order_by("id"))
+        else:
+            total = ticket_count(qs)
+            if offset < total:
+                rows = list(feed_rows(in_id_order(qs))[offset : offset + size])
         data = tickets_fields(rows)
         body = {"success": True, "count": total, "tickets": data, "timestamp": stamp}
         return Response(body, headers=self._links(request, page, size, total))
