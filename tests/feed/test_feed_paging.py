@@ -244,3 +244,15 @@ def test_a_changes_window_pages_in_key_order_either_way(
     past = client.get("/api/tickets/", {**since, "page": 9, "page_size": 2}).json()
     assert (past["count"], past["tickets"]) == (5, [])
     assert _queries(client, **since, page_size=1) == _queries(client, **since, page_size=500) <= 8
+
+
+def test_a_token_of_a_user_who_sees_nothing_polls_an_empty_window(
+    world, make_token, feed, make_user
+):
+    """Found by the feed's fuzzing: a user in no project has no tickets to count, and the
+    narrow window's one read must say so (was a 500)."""
+    _, raw = make_token(make_user("nobody"))
+    for params in ({}, {"updated_since": "2000-01-01T00:00:00Z"}, {"updated_since": "2025-01-01"}):
+        response = feed(raw).get("/api/tickets/", params)
+        assert response.status_code == 200, params
+        assert (response.json()["count"], response.json()["tickets"]) == (0, [])

@@ -7,6 +7,7 @@ import uuid
 from functools import lru_cache
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, connections
 from django.db.models import BooleanField, IntegerField, Q, QuerySet
 from django.db.models.expressions import RawSQL
@@ -106,7 +107,10 @@ def narrow_count_and_page(
     yet marked all-visible). Read once, the matches' ids are counted and the page sorted
     from the one materialised list."""
     inner = qs.order_by().values("pk")[: cap + 1]
-    sql, params = inner.query.get_compiler(inner.db).as_sql()
+    try:
+        sql, params = inner.query.get_compiler(inner.db).as_sql()
+    except EmptyResultSet:  # the actor sees no ticket at all
+        return 0, []
     statement = (
         f"WITH matches(id) AS ({sql}) "
         "SELECT counted.n, page.id FROM (SELECT COUNT(*) AS n FROM matches) counted "
