@@ -148,13 +148,10 @@ NEWEST_FIRST = ("-created_at", "-id")
 MAX_MERGED_PROJECTS = 16
 
 
-def _projects_of_template_ids(template: str) -> QuerySet:
-    from tessera.core.projects.models import Project
-
-    return Project.objects.filter(template=template).order_by("pk").values_list("pk", flat=True)
-
-
-_PROJECTS_OF_TEMPLATE = Prepared(_projects_of_template_ids, str)
+_PROJECTS_OF_TEMPLATE = Prepared(
+    lambda template: projects_of_template(template).order_by("pk").values_list("pk", flat=True),
+    str,
+)
 
 
 def projects_seen_whole(actor, *, template: str) -> list[int] | None:

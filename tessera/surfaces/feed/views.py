@@ -262,11 +262,12 @@ class TicketFeedView(FeedView):
         )
         qs = tickets_visible_to(request.user)
         since = request.query_params.get("updated_since")
-        if since is not None and since.strip():
+        polling = since is not None and since.strip() != ""
+        if polling:
             qs = qs.filter(updated_at__gte=parse_updated_since(since))
         offset = (page - 1) * size
         window = None
-        if since is not None and since.strip() and offset < _HUGE:
+        if polling and offset < _HUGE:  # the window's OFFSET is a database bigint
             # A narrow window: the count and the page's ids from one read of the changed
             # tickets (through the updated_at index), then the page's rows, so the joins
             # run for one page, not for every changed ticket.
