@@ -219,6 +219,9 @@ def _cprofile(times: int, client, kind: str, cand, extra: dict) -> None:
     stats = pstats.Stats(profiler)
     stats.sort_stats("cumulative").print_stats(os.environ.get("PROFILE_FILTER", ""), 45)
     stats.sort_stats("tottime").print_stats(25)
+    if os.environ.get("PROFILE_CALLERS"):
+        # who calls a function, e.g. PROFILE_CALLERS=deepcopy
+        stats.sort_stats("cumulative").print_callers(os.environ["PROFILE_CALLERS"])
 
 
 if __name__ == "__main__":

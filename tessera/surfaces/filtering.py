@@ -3,8 +3,10 @@
 For every request a stock ``FilterSet`` deep-copies its declared filters (with the querysets
 of model-choice filters) and builds a new form class from them: about a millisecond per
 list request, more than the list's SQL. ``FilterSet`` here copies each filter shallowly and
-builds its form class once per class (a form instance still deep-copies its fields, as
-Django forms do); ``FilterBackend`` skips the filter set when the request names none of its
+builds its form class once per class, and its forms share that class's fields instead of
+deep-copying them per instance as Django forms do (~0.3 ms per filtered list): a filter
+form is only validated, never rendered or changed, and validating reads a field without
+writing to it. ``FilterBackend`` skips the filter set when the request names none of its
 parameters. Filters whose form fields depend on the request (callable querysets) must not
 use this base.
 """
@@ -18,6 +20,14 @@ import django_filters
 from django.db.models import QuerySet
 from django.http import QueryDict
 from django_filters.rest_framework import DjangoFilterBackend
+
+
+class _SharedFields(dict):
+    """A form class's fields that its instances share: ``BaseForm.__init__`` deep-copies
+    ``base_fields``, and this copy is shallow (each form still gets its own dict)."""
+
+    def __deepcopy__(self, memo: dict) -> dict:
+        return dict(self)
 
 
 class FilterSet(django_filters.FilterSet):
@@ -44,7 +54,9 @@ class FilterSet(django_filters.FilterSet):
         cls = type(self)
         form = FilterSet._form_classes.get(cls)
         if form is None:
-            form = FilterSet._form_classes[cls] = super().get_form_class()
+            form = super().get_form_class()
+            form.base_fields = _SharedFields(form.base_fields)
+            FilterSet._form_classes[cls] = form
         return form
 
 
