@@ -115,8 +115,9 @@ def wait_quiet(threshold: float, max_minutes: float) -> float:
 
 def gunicorn_args(args, port: int, timeout: int) -> list[str]:
     """The same server settings for Tessera and the peer: Tessera's production ones
-    (deploy/gunicorn.conf.py: 2 workers, ``gthread`` × 4, no keep-alive; docs/performance.md
-    has the measurements behind them), with no recycling of workers during a run."""
+    (deploy/gunicorn.conf.py: 2 workers, ``gthread`` with one thread, a worker taking a
+    connection only while idle, no keep-alive; docs/performance.md has the measurements
+    behind them), with no recycling of workers during a run."""
     cmd = ["-w", str(args.workers), "-b", f"127.0.0.1:{port}", "--timeout", str(timeout),
            "-k", args.worker_class, "--keep-alive", str(args.keep_alive),
            "--max-requests", "0"]  # fmt: skip
@@ -406,7 +407,7 @@ def main() -> int:
     parser.add_argument("--db", default="tessera_bench", help="Tessera's bench database")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--worker-class", default="gthread", choices=("sync", "gthread"))
-    parser.add_argument("--threads", type=int, default=4, help="per worker, gthread only")
+    parser.add_argument("--threads", type=int, default=1, help="per worker, gthread only")
     parser.add_argument(
         "--keep-alive",
         type=int,
@@ -418,9 +419,10 @@ def main() -> int:
     parser.add_argument(
         "--worker-connections",
         type=int,
-        default=0,
+        default=None,
         metavar="N",
-        help="gthread: connections a worker takes at once (gunicorn's default 1000 when 0)",
+        help="gthread: connections a worker takes at once (as deployed: its threads without "
+        "keep-alive, else gunicorn's default 1000; 0: gunicorn's default)",
     )
     parser.add_argument(
         "--wait-quiet",
@@ -445,6 +447,8 @@ def main() -> int:
         help="comma-separated scenario filters, e.g. 'servicedesk/list,boards' (floors always run)",
     )
     args = parser.parse_args()
+    if args.worker_connections is None:  # as deploy/gunicorn.conf.py decides
+        args.worker_connections = args.threads if args.keep_alive == 0 else 0
     if shutil.which("wrk") is None:
         log("wrk missing: apt-get install -y wrk (Debian package)")
         return 2

@@ -27,13 +27,22 @@ def effective(extra_env: dict[str, str] | None = None, *flags: str) -> dict[str,
     return dict(re.findall(r"^(\w+)\s+= (.*)$", out, re.M))
 
 
-def test_defaults_two_threaded_workers_without_keep_alive():
+def test_defaults_two_workers_one_request_each_without_keep_alive():
     config = effective()
     assert config["workers"] == "2"
     assert config["worker_class"] == "gthread"
-    assert config["threads"] == "4"
+    assert config["threads"] == "1"
     assert config["keepalive"] == "0"
+    # a busy worker leaves the next connection to an idle one
+    assert config["worker_connections"] == "1"
     assert config["max_requests"] == "2000"
+
+
+def test_worker_connections_follow_threads_and_keep_alive():
+    assert effective({"GUNICORN_THREADS": "3"})["worker_connections"] == "3"
+    # an idle kept-alive connection counts against the limit: gunicorn's default then
+    assert effective({"GUNICORN_KEEPALIVE": "5"})["worker_connections"] == "1000"
+    assert effective({"GUNICORN_WORKER_CONNECTIONS": "50"})["worker_connections"] == "50"
 
 
 def test_environment_and_flags_override():
