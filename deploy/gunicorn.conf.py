@@ -16,7 +16,7 @@ import os
 # while the other had none. One thread and ``worker_connections = threads`` leave a waiting
 # connection in the listen queue until a process is free: at 1,000,000 tickets the lists'
 # p99 fell from 61-172 ms to 31-65 ms at the same or higher throughput (docs/performance.md,
-# "Tenth round"). More concurrency per machine: more processes (WEB_CONCURRENCY), ~105 MB
+# "Tenth round"). More concurrency per machine: more processes (WEB_CONCURRENCY), ~95-105 MB
 # each; a slow request then occupies its process, not a share of one.
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 worker_class = "gthread"
