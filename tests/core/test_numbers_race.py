@@ -94,3 +94,72 @@ def test_racing_creates_and_opposite_state_moves_keep_the_counts_exact(make_user
         qs = Ticket.objects.filter(project=project, state=state)
         assert ticket_count(qs) == qs.count()
     assert ticket_count(Ticket.objects.filter(project=project)) == 24
+
+
+@pytest.mark.django_db(transaction=True)
+def test_assignments_racing_state_changes_keep_the_assignee_counts_exact(make_user):
+    """An assignment made while another transaction moves its ticket to another state is
+    counted under the state the ticket ends in; tickets sharing assignees moved at once
+    touch the per-assignee rows in key order (no deadlock)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite serialises writers, there is no race to show")
+    import time
+
+    from django.db import transaction
+
+    from tessera.core.projects.models import WorkflowState
+    from tessera.core.tickets.models import TicketAssigneeCount, TicketAssignment
+
+    owner = make_user(is_superuser=True)
+    helpers = [make_user() for _ in range(3)]
+    project = project_create(actor=owner, template="servicedesk", key="ARACE", name="Race")
+    a, b = WorkflowState.objects.filter(project=project).order_by("id")[:2]
+    tickets = [
+        ticket_create(actor=owner, project=project, title=f"T{i}", state=a) for i in range(8)
+    ]
+    for t in tickets[4:]:
+        for user in helpers[:2]:
+            TicketAssignment.objects.create(ticket=t, user=user)
+    barrier = threading.Barrier(12)
+    errors: list[BaseException] = []
+
+    def run(work) -> None:
+        try:
+            barrier.wait(timeout=30)
+            with transaction.atomic():
+                work()
+                time.sleep(0.05)  # hold the locks while the other side arrives
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    def assign(t):
+        return lambda: TicketAssignment.objects.create(ticket=t, user=helpers[2])
+
+    def move(t, state):
+        return lambda: Ticket.objects.filter(pk=t.pk).update(state=state)
+
+    works = [assign(t) for t in tickets[:4]] + [move(t, b) for t in tickets[:4]]
+    works += [move(t, b if i % 2 else a) for i, t in enumerate(tickets[4:])]
+    # the shared-assignee tickets move in opposite directions
+    Ticket.objects.filter(pk__in=[t.pk for t in tickets[4::2]]).update(state=b)
+    threads = [threading.Thread(target=run, args=(w,)) for w in works]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    expected: dict[tuple, int] = {}
+    for row in TicketAssignment.objects.select_related("ticket"):
+        key = (row.ticket.project_id, row.user_id, row.ticket.state_id)
+        expected[key] = expected.get(key, 0) + 1
+    kept = {
+        (p, u, s): n
+        for p, u, s, n in TicketAssigneeCount.objects.values_list(
+            "project_id", "user_id", "state_id", "n"
+        )
+        if n
+    }
+    assert kept == expected
+    assert kept[(project.pk, helpers[2].pk, b.pk)] == 4

@@ -15,7 +15,13 @@ from tessera.core.projects.models import BoardColumn, Project, WorkflowState
 from tessera.core.projects.services import project_delete
 from tessera.core.tickets import counts, services
 from tessera.core.tickets.counts import ticket_count
-from tessera.core.tickets.models import Category, Ticket, TicketAssignment, TicketCount
+from tessera.core.tickets.models import (
+    Category,
+    Ticket,
+    TicketAssigneeCount,
+    TicketAssignment,
+    TicketCount,
+)
 from tessera.core.tickets.selectors import tickets_visible_to
 
 pytestmark = pytest.mark.django_db
@@ -53,8 +59,24 @@ def _recount() -> dict[tuple, tuple[int, int, int]]:
     return out
 
 
+def _assignee_counts() -> dict[tuple, int]:
+    """The per-assignee counts: (project, user, state) → tickets, empty rows left out."""
+    rows = TicketAssigneeCount.objects.values_list("project_id", "user_id", "state_id", "n")
+    return {(p, u, s): n for p, u, s, n in rows if n}
+
+
+def _assignee_recount() -> dict[tuple, int]:
+    out: dict[tuple, int] = {}
+    for a in TicketAssignment.objects.select_related("ticket"):
+        key = (a.ticket.project_id, a.user_id, a.ticket.state_id)
+        out[key] = out.get(key, 0) + 1
+    return out
+
+
 def _close(a: dict, b: dict) -> bool:
-    """Equal, to the microsecond of the resolution sums."""
+    """Equal, to the microsecond of the resolution sums; and the per-assignee counts equal
+    the assignments' own (every test that checks the groups after a write checks them)."""
+    assert _assignee_counts() == _assignee_recount()
     return a == b
 
 
@@ -101,10 +123,47 @@ def test_counts_follow_creates_updates_moves_and_deletes(two_projects):
     assert sum(n for n, _, _ in _groups().values()) == Ticket.objects.count()
 
 
-def test_rebuild_recounts_from_the_ticket_table(two_projects):
+def test_rebuild_recounts_from_the_ticket_table(two_projects, member):
+    admin, sd, _ = two_projects
+    ticket = Ticket.objects.filter(project=sd).order_by("id").first()
+    services.ticket_assign(actor=admin, ticket=ticket, assignees=[member(sd, "agent")])
     TicketCount.objects.all().delete()
+    TicketAssigneeCount.objects.all().delete()
     assert _groups() == {}
+    assert _assignee_counts() == {}
     counts.rebuild()
+    assert _assignee_counts() == _assignee_recount() != {}
+    assert _close(_groups(), _recount())
+
+
+def test_assignee_counts_follow_state_changes_moves_and_reassignments(two_projects, member):
+    admin, sd, boards = two_projects
+    agent, other = member(sd, "agent"), member(sd, "agent")
+    first, second = Ticket.objects.filter(project=sd).order_by("id")[:2]
+    services.ticket_assign(actor=admin, ticket=first, assignees=[agent, other])
+    services.ticket_assign(actor=admin, ticket=second, assignees=[agent])
+    assert _assignee_counts() == {
+        (sd.pk, agent.pk, first.state_id): 2,
+        (sd.pk, other.pk, first.state_id): 1,
+    }
+    done = WorkflowState.objects.get(project=sd, key="closed")
+    Ticket.objects.filter(pk=first.pk).update(state=done)  # raw: the database keeps it
+    assert _assignee_counts() == {
+        (sd.pk, agent.pk, first.state_id): 1,
+        (sd.pk, agent.pk, done.pk): 1,
+        (sd.pk, other.pk, done.pk): 1,
+    }
+    # A ticket moved to another project (and state) takes its assignees' counts along.
+    target = WorkflowState.objects.filter(project=boards).first()
+    Ticket.objects.filter(pk=second.pk).update(project=boards, state=target, number=999)
+    assert _assignee_counts()[(boards.pk, agent.pk, target.pk)] == 1
+    # An assignment row handed to another user or ticket.
+    row = TicketAssignment.objects.get(ticket=first, user=other)
+    TicketAssignment.objects.filter(pk=row.pk).update(ticket=second)
+    assert _close(_groups(), _recount())
+    TicketAssignment.objects.filter(ticket=second, user=other).update(user=admin)
+    assert _close(_groups(), _recount())
+    Ticket.objects.filter(pk=first.pk).delete()
     assert _close(_groups(), _recount())
 
 

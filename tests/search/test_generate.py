@@ -11,7 +11,7 @@ from django.db.models import Count
 
 from tessera.core.projects.models import Project
 from tessera.core.tickets.counts import ticket_count
-from tessera.core.tickets.models import Ticket
+from tessera.core.tickets.models import Ticket, TicketAssigneeCount, TicketAssignment
 from tessera.core.workshop.models import InventoryItem, PartSpec, TicketMetrics
 
 
@@ -33,6 +33,13 @@ def test_generate_fills_every_template_and_the_workshop_rows(make_user, api):
     assert all(kept == real for kept, real in counted)
     unassigned = Ticket.objects.filter(assignee_count=0)
     assert 0 < ticket_count(unassigned) == unassigned.count() < 60
+    # The per-assignee counts (workload dashboards) were rebuilt too.
+    per_assignee: dict[tuple, int] = {}
+    for a in TicketAssignment.objects.select_related("ticket"):
+        key = (a.ticket.project_id, a.user_id, a.ticket.state_id)
+        per_assignee[key] = per_assignee.get(key, 0) + 1
+    kept = TicketAssigneeCount.objects.filter(n__gt=0)
+    assert {(k.project_id, k.user_id, k.state_id): k.n for k in kept} == per_assignee != {}
     assert set(Project.objects.values_list("template", flat=True)) >= {
         "workshop",
         "support",

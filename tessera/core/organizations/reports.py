@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Sum
 
 from tessera.core.accounts.models import User
 from tessera.core.audit.models import Event
@@ -15,9 +15,10 @@ from tessera.core.projects.models import (
     Membership,
     Project,
     StateCategory,
+    WorkflowState,
 )
 from tessera.core.tickets.counts import tickets_in_column
-from tessera.core.tickets.models import Ticket
+from tessera.core.tickets.models import Ticket, TicketAssigneeCount, TicketAssignment
 
 from .models import Company
 from .selectors import OPEN, URGENT, with_ticket_figures
@@ -61,36 +62,49 @@ def activity(*, actor, project: Project) -> QuerySet[Event]:
     )
 
 
-def workload(*, actor, project: Project) -> QuerySet[User]:
-    """Members whose role may be assigned, with open assigned, in-progress (active state)
-    and resolved-today counts over this project's tickets."""
+def workload(*, actor, project: Project) -> list[User]:
+    """Members whose role may be assigned, ordered by username, each with
+    ``assigned_count`` (open tickets of this project assigned to them), ``in_progress_count``
+    (in an active state) and ``resolved_today``. The first two are read from the
+    per-assignee counts (``tickets.counts``: a few rows per member, not every assignment
+    of the project); three queries besides the memberships."""
     require_reports(actor, project)
     now = clock.now()
     day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
     assignable = [
-        m
+        m.user_id
         for m in Membership.objects.filter(project=project).select_related("role")
         if "be_assigned" in m.role.permissions
     ]
-    mine = Q(assigned_tickets__project=project)
-    open_ = ~Q(assigned_tickets__state__category__in=TERMINAL_CATEGORIES)
-    return (
-        User.objects.filter(pk__in=[m.user_id for m in assignable])
+    if not assignable:
+        return []
+    states = WorkflowState.objects.filter(project=project)
+    open_states = states.exclude(category__in=TERMINAL_CATEGORIES).values("pk")
+    active_states = states.filter(category=StateCategory.ACTIVE).values("pk")
+    counts = {
+        row["user_id"]: row
+        for row in TicketAssigneeCount.objects.filter(project_id=project.pk, user_id__in=assignable)
+        .values("user_id")
         .annotate(
-            assigned_count=Count("assigned_tickets", filter=mine & open_, distinct=True),
-            in_progress_count=Count(
-                "assigned_tickets",
-                filter=mine & Q(assigned_tickets__state__category=StateCategory.ACTIVE),
-                distinct=True,
-            ),
-            resolved_today=Count(
-                "assigned_tickets",
-                filter=mine & Q(assigned_tickets__resolved_at__gte=day_start),
-                distinct=True,
-            ),
+            open=Sum("n", filter=Q(state_id__in=open_states)),
+            active=Sum("n", filter=Q(state_id__in=active_states)),
         )
-        .order_by("username")
+    }
+    resolved = dict(
+        TicketAssignment.objects.filter(
+            ticket__project=project, ticket__resolved_at__gte=day_start, user_id__in=assignable
+        )
+        .values("user_id")
+        .annotate(n=Count("ticket_id"))
+        .values_list("user_id", "n")
     )
+    users = list(User.objects.filter(pk__in=assignable).order_by("username"))
+    for user in users:
+        row = counts.get(user.pk, {})
+        user.assigned_count = row.get("open") or 0
+        user.in_progress_count = row.get("active") or 0
+        user.resolved_today = resolved.get(user.pk, 0)
+    return users
 
 
 def kanban_summary(*, actor, project: Project) -> QuerySet[BoardColumn]:

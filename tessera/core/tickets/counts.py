@@ -234,6 +234,162 @@ SQLITE_BACKWARD = [
 ]
 
 
+# ---- per-assignee counts (``TicketAssigneeCount``) ---------------------------------------
+# How many tickets of each (project, state) each user is assigned, for the workload
+# dashboards. An assignment counts under its ticket's project and state, read with the
+# ticket's row locked (the lock the assignee-count trigger above takes anyway), so a state
+# change racing an assignment either sees the new assignment and moves it, or is seen by
+# it: the two cannot both miss each other. A ticket's move between projects or states moves
+# its assignments' counts, the rows touched in key order.
+ASSIGNEE_TABLE = "tickets_ticketassigneecount"
+_ASSIGNEE_KEY = "project_id, user_id, state_id"
+
+ASSIGNEE_PG_FORWARD = [
+    f"""
+    CREATE OR REPLACE FUNCTION tickets_assignee_bump(p bigint, u bigint, s bigint, d integer)
+    RETURNS void LANGUAGE sql AS $$
+        INSERT INTO {ASSIGNEE_TABLE} ({_ASSIGNEE_KEY}, n) VALUES (p, u, s, d)
+        ON CONFLICT ({_ASSIGNEE_KEY}) DO UPDATE SET n = {ASSIGNEE_TABLE}.n + d
+    $$
+    """,
+    """
+    CREATE OR REPLACE FUNCTION tickets_assignee_user_trg() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    DECLARE p bigint; s bigint;
+    BEGIN
+        IF TG_OP <> 'INSERT' THEN
+            SELECT project_id, state_id INTO p, s FROM tickets_ticket
+            WHERE id = OLD.ticket_id FOR NO KEY UPDATE;
+            IF FOUND THEN
+                PERFORM tickets_assignee_bump(p, OLD.user_id, s, -1);
+            END IF;
+        END IF;
+        IF TG_OP <> 'DELETE' THEN
+            SELECT project_id, state_id INTO p, s FROM tickets_ticket
+            WHERE id = NEW.ticket_id FOR NO KEY UPDATE;
+            IF FOUND THEN
+                PERFORM tickets_assignee_bump(p, NEW.user_id, s, 1);
+            END IF;
+        END IF;
+        RETURN NULL;
+    END
+    $$
+    """,
+    """
+    CREATE OR REPLACE FUNCTION tickets_assignee_move_trg() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    DECLARE r record; np bigint; ns bigint;
+    BEGIN
+        IF TG_OP = 'UPDATE' THEN
+            np := NEW.project_id;
+            ns := NEW.state_id;
+        END IF;
+        FOR r IN
+            SELECT g.p, a.user_id AS u, g.s, g.d
+            FROM tickets_ticketassignment a
+            CROSS JOIN (VALUES (OLD.project_id, OLD.state_id, -1), (np, ns, 1)) AS g(p, s, d)
+            WHERE a.ticket_id = OLD.id AND g.p IS NOT NULL
+            ORDER BY 1, 2, 3
+        LOOP
+            PERFORM tickets_assignee_bump(r.p, r.u, r.s, r.d);
+        END LOOP;
+        RETURN NULL;
+    END
+    $$
+    """,
+    "DROP TRIGGER IF EXISTS tickets_assignee_user_ins ON tickets_ticketassignment",
+    "DROP TRIGGER IF EXISTS tickets_assignee_user_del ON tickets_ticketassignment",
+    "DROP TRIGGER IF EXISTS tickets_assignee_user_upd ON tickets_ticketassignment",
+    "DROP TRIGGER IF EXISTS tickets_assignee_move_upd ON tickets_ticket",
+    "DROP TRIGGER IF EXISTS tickets_assignee_move_del ON tickets_ticket",
+    """CREATE TRIGGER tickets_assignee_user_ins AFTER INSERT ON tickets_ticketassignment
+       FOR EACH ROW EXECUTE FUNCTION tickets_assignee_user_trg()""",
+    """CREATE TRIGGER tickets_assignee_user_del AFTER DELETE ON tickets_ticketassignment
+       FOR EACH ROW EXECUTE FUNCTION tickets_assignee_user_trg()""",
+    """CREATE TRIGGER tickets_assignee_user_upd AFTER UPDATE OF ticket_id, user_id
+       ON tickets_ticketassignment FOR EACH ROW
+       WHEN ((OLD.ticket_id, OLD.user_id) IS DISTINCT FROM (NEW.ticket_id, NEW.user_id))
+       EXECUTE FUNCTION tickets_assignee_user_trg()""",
+    # ``assignee_count`` is current in the row (the assignments' trigger keeps it under
+    # the same row lock): a ticket without assignees has nothing to move.
+    """CREATE TRIGGER tickets_assignee_move_upd AFTER UPDATE OF project_id, state_id
+       ON tickets_ticket FOR EACH ROW
+       WHEN ((OLD.project_id, OLD.state_id) IS DISTINCT FROM (NEW.project_id, NEW.state_id)
+             AND (OLD.assignee_count <> 0 OR NEW.assignee_count <> 0))
+       EXECUTE FUNCTION tickets_assignee_move_trg()""",
+    """CREATE TRIGGER tickets_assignee_move_del AFTER DELETE ON tickets_ticket
+       FOR EACH ROW WHEN (OLD.assignee_count <> 0)
+       EXECUTE FUNCTION tickets_assignee_move_trg()""",
+]
+
+ASSIGNEE_PG_BACKWARD = [
+    "DROP TRIGGER IF EXISTS tickets_assignee_user_ins ON tickets_ticketassignment",
+    "DROP TRIGGER IF EXISTS tickets_assignee_user_del ON tickets_ticketassignment",
+    "DROP TRIGGER IF EXISTS tickets_assignee_user_upd ON tickets_ticketassignment",
+    "DROP TRIGGER IF EXISTS tickets_assignee_move_upd ON tickets_ticket",
+    "DROP TRIGGER IF EXISTS tickets_assignee_move_del ON tickets_ticket",
+    "DROP FUNCTION IF EXISTS tickets_assignee_user_trg()",
+    "DROP FUNCTION IF EXISTS tickets_assignee_move_trg()",
+    "DROP FUNCTION IF EXISTS tickets_assignee_bump(bigint, bigint, bigint, integer)",
+]
+
+
+def _sqlite_assignee_bump(select: str) -> str:
+    """Add ``select``'s rows (project, user, state, delta) to the per-assignee counts."""
+    return (
+        f"INSERT INTO {ASSIGNEE_TABLE} ({_ASSIGNEE_KEY}, n) {select} "
+        f"ON CONFLICT ({_ASSIGNEE_KEY}) DO UPDATE SET n = n + excluded.n;"
+    )
+
+
+def _sqlite_of_ticket(r: str, d: int) -> str:
+    return _sqlite_assignee_bump(
+        f"SELECT project_id, {r}.user_id, state_id, {d} FROM tickets_ticket "
+        f"WHERE id = {r}.ticket_id"
+    )
+
+
+def _sqlite_of_assignments(r: str, d: int) -> str:
+    return _sqlite_assignee_bump(
+        f"SELECT {r}.project_id, user_id, {r}.state_id, {d} FROM tickets_ticketassignment "
+        f"WHERE ticket_id = {r}.id"
+    )
+
+
+ASSIGNEE_SQLITE = [
+    f"""CREATE TRIGGER IF NOT EXISTS tickets_assignee_user_ins
+    AFTER INSERT ON tickets_ticketassignment BEGIN {_sqlite_of_ticket("NEW", 1)} END""",
+    f"""CREATE TRIGGER IF NOT EXISTS tickets_assignee_user_del
+    AFTER DELETE ON tickets_ticketassignment BEGIN {_sqlite_of_ticket("OLD", -1)} END""",
+    f"""CREATE TRIGGER IF NOT EXISTS tickets_assignee_user_upd
+    AFTER UPDATE OF ticket_id, user_id ON tickets_ticketassignment
+    WHEN OLD.ticket_id IS NOT NEW.ticket_id OR OLD.user_id IS NOT NEW.user_id
+    BEGIN {_sqlite_of_ticket("OLD", -1)} {_sqlite_of_ticket("NEW", 1)} END""",
+    f"""CREATE TRIGGER IF NOT EXISTS tickets_assignee_move_upd
+    AFTER UPDATE OF project_id, state_id ON tickets_ticket
+    WHEN OLD.project_id IS NOT NEW.project_id OR OLD.state_id IS NOT NEW.state_id
+    BEGIN {_sqlite_of_assignments("OLD", -1)} {_sqlite_of_assignments("NEW", 1)} END""",
+    f"""CREATE TRIGGER IF NOT EXISTS tickets_assignee_move_del
+    AFTER DELETE ON tickets_ticket BEGIN {_sqlite_of_assignments("OLD", -1)} END""",
+]
+
+ASSIGNEE_SQLITE_BACKWARD = [
+    "DROP TRIGGER IF EXISTS tickets_assignee_user_ins",
+    "DROP TRIGGER IF EXISTS tickets_assignee_user_del",
+    "DROP TRIGGER IF EXISTS tickets_assignee_user_upd",
+    "DROP TRIGGER IF EXISTS tickets_assignee_move_upd",
+    "DROP TRIGGER IF EXISTS tickets_assignee_move_del",
+]
+
+ASSIGNEE_REBUILD = [
+    f"DELETE FROM {ASSIGNEE_TABLE}",
+    f"""INSERT INTO {ASSIGNEE_TABLE} ({_ASSIGNEE_KEY}, n)
+        SELECT t.project_id, a.user_id, t.state_id, COUNT(*)
+        FROM tickets_ticketassignment a JOIN tickets_ticket t ON t.id = a.ticket_id
+        GROUP BY t.project_id, a.user_id, t.state_id""",
+]
+
+
 def _rebuild(us: str) -> list[str]:
     return [
         f"DELETE FROM {TABLE}",
@@ -283,28 +439,45 @@ def install(*, using: str = DEFAULT_DB_ALIAS, **_: Any) -> None:
     if not _current(connection):
         return
     statements = {"postgresql": PG_FORWARD, "sqlite": SQLITE_TRIGGERS}.get(connection.vendor, [])
+    if _has_assignee_counts(connection):
+        statements = statements + {
+            "postgresql": ASSIGNEE_PG_FORWARD,
+            "sqlite": ASSIGNEE_SQLITE,
+        }.get(connection.vendor, [])
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE UNIQUE INDEX IF NOT EXISTS {GROUP_INDEX} ON {TABLE} ({GROUP_KEY})")
         for sql in statements:
             cursor.execute(sql)
 
 
+def _has_assignee_counts(connection) -> bool:
+    """The per-assignee counts' table is in place (``tickets.0007``)."""
+    return ASSIGNEE_TABLE in connection.introspection.table_names()
+
+
 def uninstall(*, using: str = DEFAULT_DB_ALIAS) -> None:
     connection = connections[using]
-    statements = {"postgresql": PG_BACKWARD, "sqlite": SQLITE_BACKWARD}.get(connection.vendor, [])
+    statements = {
+        "postgresql": ASSIGNEE_PG_BACKWARD + PG_BACKWARD,
+        "sqlite": ASSIGNEE_SQLITE_BACKWARD + SQLITE_BACKWARD,
+    }.get(connection.vendor, [])
     with connection.cursor() as cursor:
         for sql in statements:
             cursor.execute(sql)
 
 
 def rebuild(*, using: str = DEFAULT_DB_ALIAS) -> None:
-    """Recount every group from the ticket table, for loaders that bypass the triggers."""
+    """Recount every group (and every assignee's tickets per project and state) from the
+    ticket and assignment tables, for loaders that bypass the triggers."""
     connection = connections[using]
     if not _current(connection):
         return
     us = (_PG_US if connection.vendor == "postgresql" else _SQLITE_US).format(r="")
+    statements = _rebuild(us)
+    if _has_assignee_counts(connection):
+        statements += ASSIGNEE_REBUILD
     with connection.cursor() as cursor:
-        for sql in _rebuild(us):
+        for sql in statements:
             cursor.execute(sql)
 
 

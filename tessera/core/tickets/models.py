@@ -169,6 +169,12 @@ class Ticket(models.Model):
             models.Index(fields=["state", "due_date", "project"], name="ticket_state_due_idx"),
             models.Index(fields=["-updated_at", "-id"]),
             models.Index(fields=["title"]),
+            # the workload dashboards' "resolved today"
+            models.Index(
+                fields=["project", "resolved_at"],
+                name="ticket_project_resolved_idx",
+                condition=models.Q(resolved_at__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -284,3 +290,26 @@ class TicketCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project_id}/{self.state_id}/{self.priority}: {self.n}"
+
+
+class TicketAssigneeCount(models.Model):
+    """How many tickets of each (project, state) each user is assigned: kept by database
+    triggers on the assignments and on a ticket's project and state
+    (``tessera.core.tickets.counts``), read by the workload dashboards instead of joining
+    every assignment of a project with its ticket. Plain ids, no foreign keys, as
+    ``TicketCount``."""
+
+    user_id = models.BigIntegerField()
+    project_id = models.BigIntegerField()
+    state_id = models.BigIntegerField()
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project_id", "user_id", "state_id"], name="uniq_assignee_count"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}@{self.project_id}/{self.state_id}: {self.n}"
