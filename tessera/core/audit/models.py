@@ -36,8 +36,14 @@ class Event(models.Model):
         related_name="+",
         db_index=False,
     )
+    # indexed by (ticket, id)
     ticket = models.ForeignKey(
-        "tickets.Ticket", null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+        "tickets.Ticket",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
+        db_index=False,
     )
     ticket_ref = models.CharField(max_length=40, blank=True)
     actor = models.ForeignKey(

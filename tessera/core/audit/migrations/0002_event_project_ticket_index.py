@@ -4,6 +4,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from tessera.core.common.schema import drop_single_column_indexes
+
 
 class Migration(migrations.Migration):
 
@@ -15,13 +17,40 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterField(
-            model_name='event',
-            name='project',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='projects.project'),
+        # A plain DROP INDEX each: an AlterField would rebuild the table on SQLite.
+        drop_single_column_indexes("audit", "event", ["project", "ticket"]),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name="event",
+                    name="project",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="projects.project",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="event",
+                    name="ticket",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="events",
+                        to="tickets.ticket",
+                    ),
+                ),
+            ],
         ),
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(fields=['project', 'ticket'], include=('action',), name='audit_event_proj_ticket'),
+            model_name="event",
+            index=models.Index(
+                fields=["project", "ticket"], include=("action",), name="audit_event_proj_ticket"
+            ),
         ),
     ]
