@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import itertools
+import os
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,6 +20,21 @@ from tessera.core.accounts.services import user_create
 from tessera.core.projects.services import membership_set, project_create
 
 _seq = itertools.count(1)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """``TESSERA_TEST_SHARD=k/n`` keeps every n-th collected test from the k-th on (CI runs
+    the PostgreSQL suite as two such shards beside the SQLite run, one process per core
+    and a half each; together the shards run every test once)."""
+    shard = os.environ.get("TESSERA_TEST_SHARD", "")
+    if not shard:
+        return
+    k, n = (int(part) for part in shard.split("/"))
+    if not 1 <= k <= n:
+        raise pytest.UsageError(f"TESSERA_TEST_SHARD={shard}: want k/n with 1 <= k <= n")
+    kept = items[k - 1 :: n]
+    config.hook.pytest_deselected(items=[item for i, item in enumerate(items) if i % n != k - 1])
+    items[:] = kept
 
 
 @pytest.fixture

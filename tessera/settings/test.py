@@ -24,3 +24,8 @@ if _suffix:
 
 # Tests must not depend on how full the machine's disk is (the guard itself is tested).
 TESSERA_MIN_FREE_DISK_BYTES = 1024 * 1024
+
+# WhiteNoise indexes every static file when its middleware is built (~40 ms here), and the
+# test client builds the middleware for each client: in tests it looks a static URL up
+# when one is requested instead (what it does under DEBUG).
+WHITENOISE_AUTOREFRESH = True

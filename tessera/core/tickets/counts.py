@@ -20,6 +20,11 @@ same truth value for every ticket of a group, so summing the groups' counts wher
 holds is exact. ``ticket_counts_by`` and ``resolution_time_mean`` read the same rows for
 dashboards (counts by status, priority, category; the mean resolution time).
 
+``tickets_ticketassigneecount`` (``TicketAssigneeCount``) holds how many tickets of each
+(project, state) each user is assigned, kept by triggers on the assignments and on a
+ticket's project and state (see "per-assignee counts" below); the workload dashboards
+read it.
+
 Contention: an insert updates its group's row (creates in one project already queue on the
 project's number counter); an update that moves a ticket between groups touches the two
 rows in key order, so two such updates cannot deadlock on them. Adding or removing an
