@@ -24,8 +24,8 @@ _seq = itertools.count(1)
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """``TESSERA_TEST_SHARD=k/n`` keeps every n-th collected test from the k-th on (CI runs
-    each engine's suite as two such shards, four processes on two cores; together an
-    engine's shards run every test once)."""
+    the PostgreSQL suite as two such shards beside the SQLite run: three processes on two
+    cores; together the shards run every test once)."""
     shard = os.environ.get("TESSERA_TEST_SHARD", "")
     if not shard:
         return
