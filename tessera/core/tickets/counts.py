@@ -437,18 +437,34 @@ def _current(connection) -> bool:
     return "assignee_count" in columns
 
 
+def trigger_statements(
+    vendor: str, *, forward: bool, groups: bool = False, assignees: bool = False
+) -> list[str]:
+    """The trigger statements that install (``forward``) or drop the group counts' and/or
+    the per-assignee counts' triggers on the database ``vendor`` (none elsewhere). Dropping
+    takes the assignee triggers first: they sit on tables the group triggers also watch."""
+    by_vendor: dict[str, tuple[list[str], list[str], list[str], list[str]]] = {
+        # vendor: (groups forward, assignees forward, groups backward, assignees backward)
+        "postgresql": (PG_FORWARD, ASSIGNEE_PG_FORWARD, PG_BACKWARD, ASSIGNEE_PG_BACKWARD),
+        "sqlite": (SQLITE_TRIGGERS, ASSIGNEE_SQLITE, SQLITE_BACKWARD, ASSIGNEE_SQLITE_BACKWARD),
+    }
+    if vendor not in by_vendor:
+        return []
+    group_fwd, assignee_fwd, group_back, assignee_back = by_vendor[vendor]
+    if forward:
+        return [*(group_fwd if groups else []), *(assignee_fwd if assignees else [])]
+    return [*(assignee_back if assignees else []), *(group_back if groups else [])]
+
+
 def install(*, using: str = DEFAULT_DB_ALIAS, **_: Any) -> None:
     """Create (or re-create) the group index and the triggers; idempotent. Also run after
     every ``migrate``: SQLite drops a table's triggers when a migration rebuilds it."""
     connection = connections[using]
     if not _current(connection):
         return
-    statements = {"postgresql": PG_FORWARD, "sqlite": SQLITE_TRIGGERS}.get(connection.vendor, [])
+    statements = trigger_statements(connection.vendor, forward=True, groups=True)
     if _has_assignee_counts(connection):
-        statements = statements + {
-            "postgresql": ASSIGNEE_PG_FORWARD,
-            "sqlite": ASSIGNEE_SQLITE,
-        }.get(connection.vendor, [])
+        statements += trigger_statements(connection.vendor, forward=True, assignees=True)
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE UNIQUE INDEX IF NOT EXISTS {GROUP_INDEX} ON {TABLE} ({GROUP_KEY})")
         for sql in statements:
@@ -462,10 +478,7 @@ def _has_assignee_counts(connection) -> bool:
 
 def uninstall(*, using: str = DEFAULT_DB_ALIAS) -> None:
     connection = connections[using]
-    statements = {
-        "postgresql": ASSIGNEE_PG_BACKWARD + PG_BACKWARD,
-        "sqlite": ASSIGNEE_SQLITE_BACKWARD + SQLITE_BACKWARD,
-    }.get(connection.vendor, [])
+    statements = trigger_statements(connection.vendor, forward=False, assignees=True, groups=True)
     with connection.cursor() as cursor:
         for sql in statements:
             cursor.execute(sql)

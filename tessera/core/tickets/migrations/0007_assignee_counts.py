@@ -22,10 +22,9 @@ def forward(apps, schema_editor):
 def backward(apps, schema_editor):
     from tessera.core.tickets import counts
 
-    statements = {
-        "postgresql": counts.ASSIGNEE_PG_BACKWARD,
-        "sqlite": counts.ASSIGNEE_SQLITE_BACKWARD,
-    }.get(schema_editor.connection.vendor, [])
+    statements = counts.trigger_statements(
+        schema_editor.connection.vendor, forward=False, assignees=True
+    )
     with schema_editor.connection.cursor() as cursor:
         for sql in statements:
             cursor.execute(sql)
