@@ -163,3 +163,67 @@ def test_assignments_racing_state_changes_keep_the_assignee_counts_exact(make_us
     }
     assert kept == expected
     assert kept[(project.pk, helpers[2].pk, b.pk)] == 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_comments_racing_state_changes_keep_the_group_comment_counts_exact(make_user):
+    """A comment added while another transaction moves its ticket to another group counts
+    in the group the ticket ends in, whichever commits first; comments on tickets of one
+    group queue on its row and all count."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite serialises writers, there is no race to show")
+    import time
+
+    from django.db import transaction
+
+    from tessera.core.projects.models import WorkflowState
+    from tessera.core.tickets.models import Comment, TicketCount
+
+    owner = make_user(is_superuser=True)
+    project = project_create(actor=owner, template="servicedesk", key="CRACE", name="Race")
+    a, b = WorkflowState.objects.filter(project=project).order_by("id")[:2]
+    tickets = [
+        ticket_create(actor=owner, project=project, title=f"T{i}", state=a) for i in range(8)
+    ]
+    barrier = threading.Barrier(12)
+    errors: list[BaseException] = []
+
+    def run(work, delay: float) -> None:
+        try:
+            barrier.wait(timeout=30)
+            time.sleep(delay)  # half the moves before the comments, half after
+            with transaction.atomic():
+                work()
+                time.sleep(0.05)  # hold the locks while the other side arrives
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    def comment(t, internal: bool):
+        return lambda: Comment.objects.create(ticket=t, body="race", is_internal=internal)
+
+    def move(t):
+        return lambda: Ticket.objects.filter(pk=t.pk).update(state=b, priority=4)
+
+    works = [(comment(t, i % 2 == 1), 0.0) for i, t in enumerate(tickets[:4])]
+    works += [(move(t), 0.02 * (i % 2)) for i, t in enumerate(tickets[:4])]
+    works += [(comment(t, False), 0.0) for t in tickets[4:]]
+    threads = [threading.Thread(target=run, args=w) for w in works]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    expected: dict[tuple, tuple[int, int]] = {}
+    for c in Comment.objects.select_related("ticket"):
+        key = (c.ticket.state_id, c.ticket.priority)
+        public, internal = expected.get(key, (0, 0))
+        expected[key] = (public + (not c.is_internal), internal + c.is_internal)
+    kept: dict[tuple, tuple[int, int]] = {}
+    for row in TicketCount.objects.filter(project_id=project.pk):
+        key = (row.state_id, row.priority)
+        public, internal = kept.get(key, (0, 0))
+        kept[key] = (public + row.comment_n, internal + row.internal_comment_n)
+    assert {k: v for k, v in kept.items() if any(v)} == expected
+    assert expected[(b.pk, 4)] == (2, 2)

@@ -7,16 +7,18 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
+from tessera.core.common import clock
 from tessera.core.projects.models import BoardColumn, Project, WorkflowState
 from tessera.core.projects.services import project_delete
 from tessera.core.tickets import counts, services
 from tessera.core.tickets.counts import ticket_count
 from tessera.core.tickets.models import (
     Category,
+    Comment,
     Ticket,
     TicketAssigneeCount,
     TicketAssignment,
@@ -27,35 +29,44 @@ from tessera.core.tickets.selectors import tickets_visible_to
 pytestmark = pytest.mark.django_db
 
 
-def _groups() -> dict[tuple, tuple[int, int, int]]:
+def _groups() -> dict[tuple, tuple[int, int, int, int, int]]:
     """The summary: (project, state, priority, category, column, assignee count) →
-    (tickets, resolved, resolution microseconds), empty groups left out."""
-    out: dict[tuple, tuple[int, int, int]] = {}
+    (tickets, resolved, resolution microseconds, public comments, internal notes), empty
+    groups left out."""
+    out: dict[tuple, tuple[int, int, int, int, int]] = {}
     for r in TicketCount.objects.all():
         key = (
             r.project_id, r.state_id, r.priority, r.category_id, r.column_id, r.assignee_count
         )  # fmt: skip
-        n, rn, us = out.get(key, (0, 0, 0))
-        out[key] = (n + r.n, rn + r.resolved_n, us + r.resolved_us)
-    return {k: v for k, v in out.items() if v[0]}
+        n, rn, us, cn, ci = out.get(key, (0, 0, 0, 0, 0))
+        out[key] = (
+            n + r.n, rn + r.resolved_n, us + r.resolved_us,
+            cn + r.comment_n, ci + r.internal_comment_n,
+        )  # fmt: skip
+    return {k: v for k, v in out.items() if any(v)}
 
 
-def _recount() -> dict[tuple, tuple[int, int, int]]:
-    """The same from the tickets and their assignments, in Python."""
+def _recount() -> dict[tuple, tuple[int, int, int, int, int]]:
+    """The same from the tickets, their assignments and comments, in Python."""
     assignees: dict[int, int] = {}
     for a in TicketAssignment.objects.all():
         assignees[a.ticket_id] = assignees.get(a.ticket_id, 0) + 1
-    out: dict[tuple, tuple[int, int, int]] = {}
+    comments: dict[tuple[int, bool], int] = {}
+    for ticket_id, internal in Comment.objects.values_list("ticket_id", "is_internal"):
+        comments[ticket_id, internal] = comments.get((ticket_id, internal), 0) + 1
+    out: dict[tuple, tuple[int, int, int, int, int]] = {}
     for t in Ticket.objects.all():
         key = (
             t.project_id, t.state_id, t.priority, t.category_id, t.column_id,
             assignees.get(t.pk, 0),
         )  # fmt: skip
-        n, rn, us = out.get(key, (0, 0, 0))
+        n, rn, us, cn, ci = out.get(key, (0, 0, 0, 0, 0))
         if t.resolved_at is not None:
             rn += 1
             us += round((t.resolved_at - t.created_at) / timedelta(microseconds=1))
-        out[key] = (n + 1, rn, us)
+        cn += comments.get((t.pk, False), 0)
+        ci += comments.get((t.pk, True), 0)
+        out[key] = (n + 1, rn, us, cn, ci)
     return out
 
 
@@ -120,7 +131,7 @@ def test_counts_follow_creates_updates_moves_and_deletes(two_projects):
     assert _close(_groups(), _recount())
     project_delete(actor=admin, project=boards)
     assert _close(_groups(), _recount())
-    assert sum(n for n, _, _ in _groups().values()) == Ticket.objects.count()
+    assert sum(v[0] for v in _groups().values()) == Ticket.objects.count()
 
 
 def test_rebuild_recounts_from_the_ticket_table(two_projects, member):
@@ -165,6 +176,48 @@ def test_assignee_counts_follow_state_changes_moves_and_reassignments(two_projec
     assert _close(_groups(), _recount())
     Ticket.objects.filter(pk=first.pk).delete()
     assert _close(_groups(), _recount())
+
+
+def test_comment_counts_follow_comments_and_their_tickets(two_projects, member):
+    """Every group carries its tickets' public comments and internal notes: comments
+    added, re-flagged, moved to another ticket and deleted; their tickets moved between
+    groups and projects, reassigned, resolved and deleted (comments first, as Django's
+    cascade does, or the ticket first, as a raw delete with a deferred key may)."""
+    admin, sd, boards = two_projects
+    first, second, third = Ticket.objects.filter(project=sd).order_by("id")[:3]
+    for i in range(3):
+        services.comment_add(actor=admin, ticket=first, body=f"reply {i}")
+    note = services.comment_add(actor=admin, ticket=first, body="note", is_internal=True)
+    services.comment_add(actor=admin, ticket=second, body="other")
+    assert _close(_groups(), _recount())
+    assert sum(v[3] for v in _groups().values()) == 4
+    assert sum(v[4] for v in _groups().values()) == 1
+    Comment.objects.filter(pk=note.pk).update(is_internal=False)  # raw: a re-flagged note
+    assert _close(_groups(), _recount())
+    Comment.objects.filter(ticket=second).update(ticket=third)  # raw: moved (a merge)
+    assert _close(_groups(), _recount())
+    done = WorkflowState.objects.get(project=sd, key="closed")
+    services.ticket_assign(actor=admin, ticket=first, assignees=[member(sd, "agent")])
+    Ticket.objects.filter(pk=first.pk).update(state=done, priority=4, resolved_at=clock.now())
+    assert _close(_groups(), _recount())
+    target = WorkflowState.objects.filter(project=boards).first()
+    Ticket.objects.filter(pk=first.pk).update(project=boards, state=target, number=998)
+    assert _close(_groups(), _recount())
+    assert sum(v[3] for k, v in _groups().items() if k[0] == boards.pk) == 4
+    Comment.objects.filter(ticket=first).first().delete()
+    assert _close(_groups(), _recount())
+    Ticket.objects.filter(pk=third.pk).delete()  # Django deletes its comments first
+    assert _close(_groups(), _recount())
+    # The ticket first (Django's foreign keys are deferred to the commit: rolled back).
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM tickets_ticket WHERE id = %s", [first.pk])
+        assert _close(_groups(), _recount())  # it took its comments out with it
+        cursor.execute("DELETE FROM tickets_comment WHERE ticket_id = %s", [first.pk])
+        assert _close(_groups(), _recount())
+        transaction.set_rollback(True)
+    Ticket.objects.filter(pk=first.pk).delete()
+    assert _close(_groups(), _recount())
+    assert sum(v[3] + v[4] for v in _groups().values()) == Comment.objects.count() == 0
 
 
 @pytest.mark.parametrize(

@@ -75,6 +75,7 @@ MOVING_COLUMNS = (*GROUP_COLUMNS, "resolved_at", "created_at")
 
 # Microseconds from creation to resolution; ``{r}``: the row's prefix ("NEW." or "").
 _PG_US = "(EXTRACT(EPOCH FROM {r}resolved_at - {r}created_at) * 1000000)::bigint"
+_GROUP_LIST = ", ".join(GROUP_COLUMNS)
 _PG_ROW = (
     "{r}.project_id, {r}.state_id, {r}.priority, {r}.category_id, {r}.column_id, "
     "{r}.assignee_count, "
@@ -86,84 +87,189 @@ _PG_KEY_OF = (
     "({r}.project_id, {r}.state_id, {r}.priority, COALESCE({r}.category_id, 0), "
     "COALESCE({r}.column_id, 0), {r}.assignee_count)"
 )
+# The bump function's signatures: without and with the comment counts (``tickets.0009``).
+_PG_BUMP_ARGS = "bigint, bigint, integer, bigint, bigint, integer, integer, integer, bigint"
+_PG_BUMP_SIGNATURES = (f"{_PG_BUMP_ARGS}", f"{_PG_BUMP_ARGS}, integer, integer")
+# A ticket's public comments and internal notes, counted into ``cp`` and ``ci``.
+_PG_COUNT_COMMENTS = """
+    SELECT COUNT(*) FILTER (WHERE NOT is_internal), COUNT(*) FILTER (WHERE is_internal)
+    INTO cp, ci FROM tickets_comment WHERE ticket_id = {r}.id;
+"""
 
-PG_FORWARD = [
-    "DROP FUNCTION IF EXISTS tickets_count_bump(bigint, bigint, integer, integer)",
-    f"""
-    CREATE OR REPLACE FUNCTION tickets_count_bump(
-        p bigint, s bigint, pr integer, c bigint, col bigint, a integer, d integer, rn integer,
-        rus bigint
-    ) RETURNS void LANGUAGE sql AS $$
-        INSERT INTO {TABLE} (project_id, state_id, priority, category_id, column_id,
-                             assignee_count, n, resolved_n, resolved_us)
-        VALUES (p, s, pr, c, col, a, d, rn, rus)
-        ON CONFLICT ({GROUP_KEY}) DO UPDATE SET n = {TABLE}.n + d,
-            resolved_n = {TABLE}.resolved_n + rn, resolved_us = {TABLE}.resolved_us + rus
-    $$
-    """,
-    f"""
-    CREATE OR REPLACE FUNCTION tickets_count_trg() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-        IF TG_OP = 'INSERT' THEN
-            PERFORM tickets_count_bump({_PG_ROW.format(r="NEW", d="1")});
-        ELSIF TG_OP = 'DELETE' THEN
-            PERFORM tickets_count_bump({_PG_ROW.format(r="OLD", d="-1")});
-        ELSIF {_PG_KEY_OF.format(r="OLD")} < {_PG_KEY_OF.format(r="NEW")} THEN
-            PERFORM tickets_count_bump({_PG_ROW.format(r="OLD", d="-1")});
-            PERFORM tickets_count_bump({_PG_ROW.format(r="NEW", d="1")});
-        ELSE
-            PERFORM tickets_count_bump({_PG_ROW.format(r="NEW", d="1")});
-            PERFORM tickets_count_bump({_PG_ROW.format(r="OLD", d="-1")});
-        END IF;
-        RETURN NULL;
-    END
-    $$
-    """,
-    # A ticket's assignee count follows its assignments; the update moves it between
-    # groups through the trigger above. Increments, not a recount: two transactions
-    # adding or removing assignees of one ticket queue on its row and both count.
+
+def _pg_forward(comments: bool) -> list[str]:
+    """The group counts' PostgreSQL triggers; ``comments``: the groups also hold their
+    tickets' comment counts (the schema of ``tickets.0009`` on)."""
+    extra_args = ", dc integer, dci integer" if comments else ""
+    extra_cols = ", comment_n, internal_comment_n" if comments else ""
+    extra_values = ", dc, dci" if comments else ""
+    extra_set = (
+        f", comment_n = {TABLE}.comment_n + dc, "
+        f"internal_comment_n = {TABLE}.internal_comment_n + dci"
+        if comments
+        else ""
+    )
+
+    def row(r: str, d: str, *, counted: bool) -> str:
+        """Bump arguments for row ``r`` with ticket delta ``d``; ``counted``: add (or, with
+        a negative ``d``, remove) the comments counted into ``cp`` and ``ci``."""
+        args = _PG_ROW.format(r=r, d=d)
+        if comments:
+            args += f", {d} * cp, {d} * ci" if counted else ", 0, 0"
+        return args
+
+    def count(r: str) -> str:
+        return _PG_COUNT_COMMENTS.format(r=r) if comments else ""
+
+    statements = [
+        *(f"DROP FUNCTION IF EXISTS tickets_count_bump({s})" for s in _PG_BUMP_SIGNATURES),
+        "DROP FUNCTION IF EXISTS tickets_count_bump(bigint, bigint, integer, integer)",
+        f"""
+        CREATE OR REPLACE FUNCTION tickets_count_bump(
+            p bigint, s bigint, pr integer, c bigint, col bigint, a integer, d integer,
+            rn integer, rus bigint{extra_args}
+        ) RETURNS void LANGUAGE sql AS $$
+            INSERT INTO {TABLE} ({_GROUP_LIST}, n, resolved_n, resolved_us{extra_cols})
+            VALUES (p, s, pr, c, col, a, d, rn, rus{extra_values})
+            ON CONFLICT ({GROUP_KEY}) DO UPDATE SET n = {TABLE}.n + d,
+                resolved_n = {TABLE}.resolved_n + rn,
+                resolved_us = {TABLE}.resolved_us + rus{extra_set}
+        $$
+        """,
+        # A ticket carries its comments into and out of its groups. Its own comments are
+        # counted when it is written (an index probe): inserted before it (a deferred
+        # foreign key), deleted after it, or still there when it moves.
+        f"""
+        CREATE OR REPLACE FUNCTION tickets_count_trg() RETURNS trigger LANGUAGE plpgsql AS $$
+        DECLARE cp integer := 0; ci integer := 0;
+        BEGIN
+            IF TG_OP = 'INSERT' THEN
+                {count("NEW")}
+                PERFORM tickets_count_bump({row("NEW", "1", counted=True)});
+            ELSIF TG_OP = 'DELETE' THEN
+                {count("OLD")}
+                PERFORM tickets_count_bump({row("OLD", "-1", counted=True)});
+            ELSIF {_PG_KEY_OF.format(r="OLD")} = {_PG_KEY_OF.format(r="NEW")} THEN
+                -- the same group: only its resolution figures change
+                PERFORM tickets_count_bump({row("NEW", "1", counted=False)});
+                PERFORM tickets_count_bump({row("OLD", "-1", counted=False)});
+            ELSE
+                {count("NEW")}
+                IF {_PG_KEY_OF.format(r="OLD")} < {_PG_KEY_OF.format(r="NEW")} THEN
+                    PERFORM tickets_count_bump({row("OLD", "-1", counted=True)});
+                    PERFORM tickets_count_bump({row("NEW", "1", counted=True)});
+                ELSE
+                    PERFORM tickets_count_bump({row("NEW", "1", counted=True)});
+                    PERFORM tickets_count_bump({row("OLD", "-1", counted=True)});
+                END IF;
+            END IF;
+            RETURN NULL;
+        END
+        $$
+        """,
+        # A ticket's assignee count follows its assignments; the update moves it between
+        # groups through the trigger above. Increments, not a recount: two transactions
+        # adding or removing assignees of one ticket queue on its row and both count.
+        """
+        CREATE OR REPLACE FUNCTION tickets_assignee_count_trg() RETURNS trigger
+        LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_OP <> 'DELETE' THEN
+                UPDATE tickets_ticket SET assignee_count = assignee_count + 1
+                WHERE id = NEW.ticket_id;
+            END IF;
+            IF TG_OP <> 'INSERT' THEN
+                UPDATE tickets_ticket SET assignee_count = assignee_count - 1
+                WHERE id = OLD.ticket_id;
+            END IF;
+            RETURN NULL;
+        END
+        $$
+        """,
+        "DROP TRIGGER IF EXISTS tickets_count_ins ON tickets_ticket",
+        "DROP TRIGGER IF EXISTS tickets_count_del ON tickets_ticket",
+        "DROP TRIGGER IF EXISTS tickets_count_upd ON tickets_ticket",
+        "DROP TRIGGER IF EXISTS tickets_assignee_ins ON tickets_ticketassignment",
+        "DROP TRIGGER IF EXISTS tickets_assignee_del ON tickets_ticketassignment",
+        "DROP TRIGGER IF EXISTS tickets_assignee_upd ON tickets_ticketassignment",
+        *_PG_COMMENT_BACKWARD,
+        """CREATE TRIGGER tickets_count_ins AFTER INSERT ON tickets_ticket
+           FOR EACH ROW EXECUTE FUNCTION tickets_count_trg()""",
+        """CREATE TRIGGER tickets_count_del AFTER DELETE ON tickets_ticket
+           FOR EACH ROW EXECUTE FUNCTION tickets_count_trg()""",
+        f"""CREATE TRIGGER tickets_count_upd AFTER UPDATE OF {_MOVING_LIST}
+           ON tickets_ticket FOR EACH ROW
+           WHEN (({", ".join(f"OLD.{c}" for c in MOVING_COLUMNS)})
+                 IS DISTINCT FROM ({", ".join(f"NEW.{c}" for c in MOVING_COLUMNS)}))
+           EXECUTE FUNCTION tickets_count_trg()""",
+        """CREATE TRIGGER tickets_assignee_ins AFTER INSERT ON tickets_ticketassignment
+           FOR EACH ROW EXECUTE FUNCTION tickets_assignee_count_trg()""",
+        """CREATE TRIGGER tickets_assignee_del AFTER DELETE ON tickets_ticketassignment
+           FOR EACH ROW EXECUTE FUNCTION tickets_assignee_count_trg()""",
+        """CREATE TRIGGER tickets_assignee_upd AFTER UPDATE OF ticket_id
+           ON tickets_ticketassignment FOR EACH ROW
+           WHEN (OLD.ticket_id IS DISTINCT FROM NEW.ticket_id)
+           EXECUTE FUNCTION tickets_assignee_count_trg()""",
+    ]
+    if comments:
+        statements += _PG_COMMENT_FORWARD
+    return statements
+
+
+# A comment counts in its ticket's group, read with the ticket's row locked (as an
+# assignment does): a comment and a concurrent move of its ticket cannot miss each other
+# (the move counts the comments committed before it; a comment waiting for the move's
+# lock then reads the ticket's new group). A comment whose ticket is gone (deleted first
+# in the transaction) was already taken out with it.
+_PG_COMMENT_FORWARD = [
     """
-    CREATE OR REPLACE FUNCTION tickets_assignee_count_trg() RETURNS trigger
+    CREATE OR REPLACE FUNCTION tickets_comment_count_trg() RETURNS trigger
     LANGUAGE plpgsql AS $$
+    DECLARE t record;
     BEGIN
-        IF TG_OP <> 'DELETE' THEN
-            UPDATE tickets_ticket SET assignee_count = assignee_count + 1
-            WHERE id = NEW.ticket_id;
-        END IF;
         IF TG_OP <> 'INSERT' THEN
-            UPDATE tickets_ticket SET assignee_count = assignee_count - 1
-            WHERE id = OLD.ticket_id;
+            SELECT project_id, state_id, priority, category_id, column_id, assignee_count
+            INTO t FROM tickets_ticket WHERE id = OLD.ticket_id FOR NO KEY UPDATE;
+            IF FOUND THEN
+                PERFORM tickets_count_bump(t.project_id, t.state_id, t.priority,
+                    t.category_id, t.column_id, t.assignee_count, 0, 0, 0,
+                    CASE WHEN OLD.is_internal THEN 0 ELSE -1 END,
+                    CASE WHEN OLD.is_internal THEN -1 ELSE 0 END);
+            END IF;
+        END IF;
+        IF TG_OP <> 'DELETE' THEN
+            SELECT project_id, state_id, priority, category_id, column_id, assignee_count
+            INTO t FROM tickets_ticket WHERE id = NEW.ticket_id FOR NO KEY UPDATE;
+            IF FOUND THEN
+                PERFORM tickets_count_bump(t.project_id, t.state_id, t.priority,
+                    t.category_id, t.column_id, t.assignee_count, 0, 0, 0,
+                    CASE WHEN NEW.is_internal THEN 0 ELSE 1 END,
+                    CASE WHEN NEW.is_internal THEN 1 ELSE 0 END);
+            END IF;
         END IF;
         RETURN NULL;
     END
     $$
     """,
-    "DROP TRIGGER IF EXISTS tickets_count_ins ON tickets_ticket",
-    "DROP TRIGGER IF EXISTS tickets_count_del ON tickets_ticket",
-    "DROP TRIGGER IF EXISTS tickets_count_upd ON tickets_ticket",
-    "DROP TRIGGER IF EXISTS tickets_assignee_ins ON tickets_ticketassignment",
-    "DROP TRIGGER IF EXISTS tickets_assignee_del ON tickets_ticketassignment",
-    "DROP TRIGGER IF EXISTS tickets_assignee_upd ON tickets_ticketassignment",
-    """CREATE TRIGGER tickets_count_ins AFTER INSERT ON tickets_ticket
-       FOR EACH ROW EXECUTE FUNCTION tickets_count_trg()""",
-    """CREATE TRIGGER tickets_count_del AFTER DELETE ON tickets_ticket
-       FOR EACH ROW EXECUTE FUNCTION tickets_count_trg()""",
-    f"""CREATE TRIGGER tickets_count_upd AFTER UPDATE OF {_MOVING_LIST}
-       ON tickets_ticket FOR EACH ROW
-       WHEN (({", ".join(f"OLD.{c}" for c in MOVING_COLUMNS)})
-             IS DISTINCT FROM ({", ".join(f"NEW.{c}" for c in MOVING_COLUMNS)}))
-       EXECUTE FUNCTION tickets_count_trg()""",
-    """CREATE TRIGGER tickets_assignee_ins AFTER INSERT ON tickets_ticketassignment
-       FOR EACH ROW EXECUTE FUNCTION tickets_assignee_count_trg()""",
-    """CREATE TRIGGER tickets_assignee_del AFTER DELETE ON tickets_ticketassignment
-       FOR EACH ROW EXECUTE FUNCTION tickets_assignee_count_trg()""",
-    """CREATE TRIGGER tickets_assignee_upd AFTER UPDATE OF ticket_id
-       ON tickets_ticketassignment FOR EACH ROW
-       WHEN (OLD.ticket_id IS DISTINCT FROM NEW.ticket_id)
-       EXECUTE FUNCTION tickets_assignee_count_trg()""",
+    """CREATE TRIGGER tickets_comment_count_ins AFTER INSERT ON tickets_comment
+       FOR EACH ROW EXECUTE FUNCTION tickets_comment_count_trg()""",
+    """CREATE TRIGGER tickets_comment_count_del AFTER DELETE ON tickets_comment
+       FOR EACH ROW EXECUTE FUNCTION tickets_comment_count_trg()""",
+    """CREATE TRIGGER tickets_comment_count_upd AFTER UPDATE OF ticket_id, is_internal
+       ON tickets_comment FOR EACH ROW
+       WHEN ((OLD.ticket_id, OLD.is_internal) IS DISTINCT FROM (NEW.ticket_id, NEW.is_internal))
+       EXECUTE FUNCTION tickets_comment_count_trg()""",
+]
+
+_PG_COMMENT_BACKWARD = [
+    "DROP TRIGGER IF EXISTS tickets_comment_count_ins ON tickets_comment",
+    "DROP TRIGGER IF EXISTS tickets_comment_count_del ON tickets_comment",
+    "DROP TRIGGER IF EXISTS tickets_comment_count_upd ON tickets_comment",
+    "DROP FUNCTION IF EXISTS tickets_comment_count_trg()",
 ]
 
 PG_BACKWARD = [
+    *_PG_COMMENT_BACKWARD,
     "DROP TRIGGER IF EXISTS tickets_count_ins ON tickets_ticket",
     "DROP TRIGGER IF EXISTS tickets_count_del ON tickets_ticket",
     "DROP TRIGGER IF EXISTS tickets_count_upd ON tickets_ticket",
@@ -172,9 +278,7 @@ PG_BACKWARD = [
     "DROP TRIGGER IF EXISTS tickets_assignee_upd ON tickets_ticketassignment",
     "DROP FUNCTION IF EXISTS tickets_count_trg()",
     "DROP FUNCTION IF EXISTS tickets_assignee_count_trg()",
-    "DROP FUNCTION IF EXISTS "
-    "tickets_count_bump(bigint, bigint, integer, bigint, bigint, integer, integer, integer, "
-    "bigint)",
+    *(f"DROP FUNCTION IF EXISTS tickets_count_bump({s})" for s in _PG_BUMP_SIGNATURES),
 ]
 
 # Exact microseconds between two of Django's SQLite datetimes ('YYYY-MM-DD HH:MM:SS' and
@@ -186,50 +290,98 @@ _SQLITE_US = (
     "+ CAST(substr({r}resolved_at || '.000000', 21, 6) AS INTEGER) "
     "- CAST(substr({r}created_at || '.000000', 21, 6) AS INTEGER))"
 )
+_SQLITE_UPSERT = (
+    f"ON CONFLICT ({GROUP_KEY}) DO UPDATE SET n = n + excluded.n, "
+    "resolved_n = resolved_n + excluded.resolved_n, "
+    "resolved_us = resolved_us + excluded.resolved_us"
+)
+_SQLITE_UPSERT_COMMENTS = (
+    ", comment_n = comment_n + excluded.comment_n, "
+    "internal_comment_n = internal_comment_n + excluded.internal_comment_n"
+)
 
 
-def _sqlite_bump(r: str, d: int) -> str:
+def _sqlite_bump(r: str, d: int, *, comments: bool) -> str:
+    cols = f"{_GROUP_LIST}, n, resolved_n, resolved_us"
+    values = (
+        f"{r}.project_id, {r}.state_id, {r}.priority, {r}.category_id, {r}.column_id, "
+        f"{r}.assignee_count, {d}, CASE WHEN {r}.resolved_at IS NULL THEN 0 ELSE {d} END, "
+        f"CASE WHEN {r}.resolved_at IS NULL THEN 0 ELSE {d} * {_SQLITE_US.format(r=r + '.')} END"
+    )
+    upsert = _SQLITE_UPSERT
+    if comments:
+        cols += ", comment_n, internal_comment_n"
+        of_ticket = f"FROM tickets_comment WHERE ticket_id = {r}.id"
+        values += (
+            f", {d} * (SELECT COUNT(*) {of_ticket} AND NOT is_internal), "
+            f"{d} * (SELECT COUNT(*) {of_ticket} AND is_internal)"
+        )
+        upsert += _SQLITE_UPSERT_COMMENTS
+    return f"INSERT INTO {TABLE} ({cols}) VALUES ({values}) {upsert};"
+
+
+def _sqlite_comment_bump(r: str, d: int) -> str:
+    """Count comment row ``r`` (``d``: 1 or -1) in its ticket's group, if the ticket is
+    still there."""
     return (
-        f"INSERT INTO {TABLE} (project_id, state_id, priority, category_id, column_id, "
-        f"assignee_count, n, resolved_n, resolved_us) VALUES ({r}.project_id, {r}.state_id, "
-        f"{r}.priority, {r}.category_id, {r}.column_id, {r}.assignee_count, {d}, "
-        f"CASE WHEN {r}.resolved_at IS NULL THEN 0 ELSE {d} END, "
-        f"CASE WHEN {r}.resolved_at IS NULL THEN 0 ELSE {d} * {_SQLITE_US.format(r=r + '.')} END) "
-        f"ON CONFLICT ({GROUP_KEY}) DO UPDATE SET n = n + excluded.n, "
-        "resolved_n = resolved_n + excluded.resolved_n, "
-        "resolved_us = resolved_us + excluded.resolved_us;"
+        f"INSERT INTO {TABLE} ({_GROUP_LIST}, n, resolved_n, resolved_us, comment_n, "
+        f"internal_comment_n) SELECT {_GROUP_LIST}, 0, 0, 0, "
+        f"CASE WHEN {r}.is_internal THEN 0 ELSE {d} END, "
+        f"CASE WHEN {r}.is_internal THEN {d} ELSE 0 END "
+        f"FROM tickets_ticket WHERE id = {r}.ticket_id "
+        f"{_SQLITE_UPSERT}{_SQLITE_UPSERT_COMMENTS};"
     )
 
 
 _SQLITE_CHANGED = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in MOVING_COLUMNS)
 
-# SQLite has one writer at a time: no lock order to keep.
-SQLITE_TRIGGERS = [
-    f"""CREATE TRIGGER IF NOT EXISTS tickets_count_ins AFTER INSERT ON tickets_ticket
-    BEGIN {_sqlite_bump("NEW", 1)} END""",
-    f"""CREATE TRIGGER IF NOT EXISTS tickets_count_del AFTER DELETE ON tickets_ticket
-    BEGIN {_sqlite_bump("OLD", -1)} END""",
-    f"""CREATE TRIGGER IF NOT EXISTS tickets_count_upd
-    AFTER UPDATE OF {_MOVING_LIST} ON tickets_ticket
-    WHEN {_SQLITE_CHANGED}
-    BEGIN {_sqlite_bump("OLD", -1)} {_sqlite_bump("NEW", 1)} END""",
-    """CREATE TRIGGER IF NOT EXISTS tickets_assignee_ins
-    AFTER INSERT ON tickets_ticketassignment BEGIN
-    UPDATE tickets_ticket SET assignee_count = assignee_count + 1 WHERE id = NEW.ticket_id;
-    END""",
-    """CREATE TRIGGER IF NOT EXISTS tickets_assignee_del
-    AFTER DELETE ON tickets_ticketassignment BEGIN
-    UPDATE tickets_ticket SET assignee_count = assignee_count - 1 WHERE id = OLD.ticket_id;
-    END""",
-    """CREATE TRIGGER IF NOT EXISTS tickets_assignee_upd
-    AFTER UPDATE OF ticket_id ON tickets_ticketassignment
-    WHEN OLD.ticket_id IS NOT NEW.ticket_id BEGIN
-    UPDATE tickets_ticket SET assignee_count = assignee_count + 1 WHERE id = NEW.ticket_id;
-    UPDATE tickets_ticket SET assignee_count = assignee_count - 1 WHERE id = OLD.ticket_id;
-    END""",
-]
+
+def _sqlite_triggers(comments: bool) -> list[str]:
+    """The group counts' SQLite triggers (one writer at a time: no lock order to keep)."""
+    statements = [
+        *SQLITE_BACKWARD,  # re-created: their bodies differ with and without comments
+        f"""CREATE TRIGGER IF NOT EXISTS tickets_count_ins AFTER INSERT ON tickets_ticket
+        BEGIN {_sqlite_bump("NEW", 1, comments=comments)} END""",
+        f"""CREATE TRIGGER IF NOT EXISTS tickets_count_del AFTER DELETE ON tickets_ticket
+        BEGIN {_sqlite_bump("OLD", -1, comments=comments)} END""",
+        f"""CREATE TRIGGER IF NOT EXISTS tickets_count_upd
+        AFTER UPDATE OF {_MOVING_LIST} ON tickets_ticket
+        WHEN {_SQLITE_CHANGED}
+        BEGIN {_sqlite_bump("OLD", -1, comments=comments)}
+              {_sqlite_bump("NEW", 1, comments=comments)} END""",
+        """CREATE TRIGGER IF NOT EXISTS tickets_assignee_ins
+        AFTER INSERT ON tickets_ticketassignment BEGIN
+        UPDATE tickets_ticket SET assignee_count = assignee_count + 1 WHERE id = NEW.ticket_id;
+        END""",
+        """CREATE TRIGGER IF NOT EXISTS tickets_assignee_del
+        AFTER DELETE ON tickets_ticketassignment BEGIN
+        UPDATE tickets_ticket SET assignee_count = assignee_count - 1 WHERE id = OLD.ticket_id;
+        END""",
+        """CREATE TRIGGER IF NOT EXISTS tickets_assignee_upd
+        AFTER UPDATE OF ticket_id ON tickets_ticketassignment
+        WHEN OLD.ticket_id IS NOT NEW.ticket_id BEGIN
+        UPDATE tickets_ticket SET assignee_count = assignee_count + 1 WHERE id = NEW.ticket_id;
+        UPDATE tickets_ticket SET assignee_count = assignee_count - 1 WHERE id = OLD.ticket_id;
+        END""",
+    ]
+    if comments:
+        statements += [
+            f"""CREATE TRIGGER IF NOT EXISTS tickets_comment_count_ins
+            AFTER INSERT ON tickets_comment BEGIN {_sqlite_comment_bump("NEW", 1)} END""",
+            f"""CREATE TRIGGER IF NOT EXISTS tickets_comment_count_del
+            AFTER DELETE ON tickets_comment BEGIN {_sqlite_comment_bump("OLD", -1)} END""",
+            f"""CREATE TRIGGER IF NOT EXISTS tickets_comment_count_upd
+            AFTER UPDATE OF ticket_id, is_internal ON tickets_comment
+            WHEN OLD.ticket_id IS NOT NEW.ticket_id OR OLD.is_internal IS NOT NEW.is_internal
+            BEGIN {_sqlite_comment_bump("OLD", -1)} {_sqlite_comment_bump("NEW", 1)} END""",
+        ]
+    return statements
+
 
 SQLITE_BACKWARD = [
+    "DROP TRIGGER IF EXISTS tickets_comment_count_ins",
+    "DROP TRIGGER IF EXISTS tickets_comment_count_del",
+    "DROP TRIGGER IF EXISTS tickets_comment_count_upd",
     "DROP TRIGGER IF EXISTS tickets_count_ins",
     "DROP TRIGGER IF EXISTS tickets_count_del",
     "DROP TRIGGER IF EXISTS tickets_count_upd",
@@ -395,15 +547,27 @@ ASSIGNEE_REBUILD = [
 ]
 
 
-def _rebuild(us: str) -> list[str]:
+def _rebuild(us: str, *, comments: bool) -> list[str]:
+    if not comments:
+        return [
+            f"DELETE FROM {TABLE}",
+            f"""INSERT INTO {TABLE} ({_GROUP_LIST}, n, resolved_n, resolved_us)
+                SELECT {_GROUP_LIST}, COUNT(*), COUNT(resolved_at), COALESCE(SUM({us}), 0)
+                FROM tickets_ticket GROUP BY {_GROUP_LIST}""",
+        ]
     return [
         f"DELETE FROM {TABLE}",
-        f"""INSERT INTO {TABLE} (project_id, state_id, priority, category_id, column_id,
-                                 assignee_count, n, resolved_n, resolved_us)
-            SELECT project_id, state_id, priority, category_id, column_id, assignee_count,
-                   COUNT(*), COUNT(resolved_at), COALESCE(SUM({us}), 0)
-            FROM tickets_ticket
-            GROUP BY project_id, state_id, priority, category_id, column_id, assignee_count""",
+        f"""INSERT INTO {TABLE} ({_GROUP_LIST}, n, resolved_n, resolved_us, comment_n,
+                                 internal_comment_n)
+            SELECT {_GROUP_LIST}, COUNT(*), COUNT(resolved_at), COALESCE(SUM({us}), 0),
+                   COALESCE(SUM(c.public_n), 0), COALESCE(SUM(c.internal_n), 0)
+            FROM tickets_ticket LEFT JOIN (
+                SELECT ticket_id,
+                       SUM(CASE WHEN is_internal THEN 0 ELSE 1 END) AS public_n,
+                       SUM(CASE WHEN is_internal THEN 1 ELSE 0 END) AS internal_n
+                FROM tickets_comment GROUP BY ticket_id
+            ) AS c ON c.ticket_id = tickets_ticket.id
+            GROUP BY {_GROUP_LIST}""",
     ]
 
 
@@ -427,44 +591,59 @@ def recount_assignees(*, using: str = DEFAULT_DB_ALIAS) -> None:
             cursor.execute(sql)
 
 
-def _current(connection) -> bool:
-    """The schema this module writes for is in place (the migration adding the group's
-    category, assignee count and resolution sums has run)."""
+def _schema(connection) -> str | None:
+    """Which group schema is in place: ``"comments"`` (``tickets.0009`` on: the groups
+    also count their tickets' comments), ``"groups"`` (``tickets.0006`` on: category,
+    assignee count and resolution sums), or None (older: nothing to install)."""
     if TABLE not in connection.introspection.table_names():
-        return False
+        return None
     with connection.cursor() as cursor:
         columns = {c.name for c in connection.introspection.get_table_description(cursor, TABLE)}
-    return "assignee_count" in columns
+    if "assignee_count" not in columns:
+        return None
+    return "comments" if "comment_n" in columns else "groups"
 
 
 def trigger_statements(
-    vendor: str, *, forward: bool, groups: bool = False, assignees: bool = False
+    vendor: str,
+    *,
+    forward: bool,
+    groups: bool = False,
+    assignees: bool = False,
+    comments: bool = True,
 ) -> list[str]:
     """The trigger statements that install (``forward``) or drop the group counts' and/or
-    the per-assignee counts' triggers on the database ``vendor`` (none elsewhere). Dropping
-    takes the assignee triggers first: they sit on tables the group triggers also watch."""
-    by_vendor: dict[str, tuple[list[str], list[str], list[str], list[str]]] = {
+    the per-assignee counts' triggers on the database ``vendor`` (none elsewhere);
+    ``comments``: the groups count their tickets' comments too. Dropping takes the
+    assignee triggers first: they sit on tables the group triggers also watch."""
+    by_vendor = {
         # vendor: (groups forward, assignees forward, groups backward, assignees backward)
-        "postgresql": (PG_FORWARD, ASSIGNEE_PG_FORWARD, PG_BACKWARD, ASSIGNEE_PG_BACKWARD),
-        "sqlite": (SQLITE_TRIGGERS, ASSIGNEE_SQLITE, SQLITE_BACKWARD, ASSIGNEE_SQLITE_BACKWARD),
+        "postgresql": (_pg_forward, ASSIGNEE_PG_FORWARD, PG_BACKWARD, ASSIGNEE_PG_BACKWARD),
+        "sqlite": (_sqlite_triggers, ASSIGNEE_SQLITE, SQLITE_BACKWARD, ASSIGNEE_SQLITE_BACKWARD),
     }
     if vendor not in by_vendor:
         return []
     group_fwd, assignee_fwd, group_back, assignee_back = by_vendor[vendor]
     if forward:
-        return [*(group_fwd if groups else []), *(assignee_fwd if assignees else [])]
+        return [*(group_fwd(comments) if groups else []), *(assignee_fwd if assignees else [])]
     return [*(assignee_back if assignees else []), *(group_back if groups else [])]
 
 
-def install(*, using: str = DEFAULT_DB_ALIAS, **_: Any) -> None:
-    """Create (or re-create) the group index and the triggers; idempotent. Also run after
-    every ``migrate``: SQLite drops a table's triggers when a migration rebuilds it."""
+def install(*, using: str = DEFAULT_DB_ALIAS, comments: bool | None = None, **_: Any) -> None:
+    """Create (or re-create) the group index and the triggers for the schema in place;
+    idempotent. Also run after every ``migrate``: SQLite drops a table's triggers when a
+    migration rebuilds it. ``comments=False``: the triggers without the comment counts
+    (a backward migration, before it drops their columns)."""
     connection = connections[using]
-    if not _current(connection):
+    schema = _schema(connection)
+    if schema is None:
         return
-    statements = trigger_statements(connection.vendor, forward=True, groups=True)
+    if comments is None:
+        comments = schema == "comments"
+    vendor = connection.vendor
+    statements = trigger_statements(vendor, forward=True, groups=True, comments=comments)
     if _has_assignee_counts(connection):
-        statements += trigger_statements(connection.vendor, forward=True, assignees=True)
+        statements += trigger_statements(vendor, forward=True, assignees=True)
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE UNIQUE INDEX IF NOT EXISTS {GROUP_INDEX} ON {TABLE} ({GROUP_KEY})")
         for sql in statements:
@@ -485,13 +664,15 @@ def uninstall(*, using: str = DEFAULT_DB_ALIAS) -> None:
 
 
 def rebuild(*, using: str = DEFAULT_DB_ALIAS) -> None:
-    """Recount every group (and every assignee's tickets per project and state) from the
-    ticket and assignment tables, for loaders that bypass the triggers."""
+    """Recount every group (with its tickets' comments, and every assignee's tickets per
+    project and state) from the tickets, comments and assignments, for loaders that
+    bypass the triggers."""
     connection = connections[using]
-    if not _current(connection):
+    schema = _schema(connection)
+    if schema is None:
         return
     us = (_PG_US if connection.vendor == "postgresql" else _SQLITE_US).format(r="")
-    statements = _rebuild(us)
+    statements = _rebuild(us, comments=schema == "comments")
     if _has_assignee_counts(connection):
         statements += ASSIGNEE_REBUILD
     with connection.cursor() as cursor:

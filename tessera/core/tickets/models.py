@@ -301,7 +301,8 @@ class Attachment(models.Model):
 
 class TicketCount(models.Model):
     """How many tickets each (project, state, priority, category, column, assignee count)
-    holds, and how many of them are resolved in how long; kept by database triggers
+    holds, how many of them are resolved in how long, and how many comments they carry;
+    kept by database triggers
     (``tessera.core.tickets.counts``, which also creates the group's unique index over
     the NULL-able category and column as ``COALESCE(…, 0)``), read by ``counts``. Plain
     ids, no foreign keys: a row outlives nothing it counts (deleting tickets decrements
@@ -317,6 +318,9 @@ class TicketCount(models.Model):
     resolved_n = models.BigIntegerField(default=0)
     # sum over the resolved tickets of (resolved_at - created_at), in microseconds
     resolved_us = models.BigIntegerField(default=0)
+    # the group's tickets' public comments and internal notes (the comment lists' counts)
+    comment_n = models.BigIntegerField(default=0, db_default=0)
+    internal_comment_n = models.BigIntegerField(default=0, db_default=0)
 
     def __str__(self) -> str:
         return f"{self.project_id}/{self.state_id}/{self.priority}: {self.n}"
