@@ -6,8 +6,11 @@ from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tessera.core.tickets.models import Tag, Ticket
+from tessera.core.tickets.services import comment_add
 
 pytestmark = pytest.mark.django_db
 
@@ -250,6 +253,30 @@ def test_comments(board, client_for, make_ticket):
     )
     u = client_for("user")
     assert u.get(f"/api/tickets/comments/?ticket={t.pk}").status_code == 404
+
+
+def test_comment_list_counts_public_comments_from_the_kept_counts(board, client_for, make_ticket):
+    """Without ``?ticket`` the list counts the public comments of every visible card from
+    the groups' kept counts; internal notes are neither listed nor counted."""
+    t1, t2 = make_ticket(), make_ticket()
+    author = board.users["manager"]
+    for t, body, internal in [
+        (t1, "a", False),
+        (t1, "b", False),
+        (t2, "c", False),
+        (t2, "n", True),
+    ]:
+        comment_add(actor=author, ticket=t, body=body, is_internal=internal, check_permission=False)
+    c = client_for("manager")
+    with CaptureQueriesContext(connection) as ctx:
+        body = c.get("/api/tickets/comments/?page_size=1").json()
+    assert body["count"] == 3 and len(body["results"]) == 1
+    assert "tickets_ticketcount" in " ".join(q["sql"] for q in ctx.captured_queries)
+    contents = [r["content"] for r in c.get("/api/tickets/comments/").json()["results"]]
+    assert sorted(contents) == ["a", "b", "c"]
+    u = client_for("user")  # sees only some cards: counted for real, and agrees
+    listed = u.get("/api/tickets/comments/").json()
+    assert listed["count"] == len(listed["results"])
 
 
 def test_attachments(board, client_for, make_ticket):

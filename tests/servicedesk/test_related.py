@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
+from tessera.core.tickets import services
 from tessera.core.tickets.models import Attachment, Comment
 
 from .conftest import BASE, attach, comment
@@ -119,6 +122,46 @@ def test_comments_list_constant_queries(client, create):
             f"{BASE}/comments/", {"ticket": create()["id"], "content": f"d{i}"}, format="json"
         )
     assert _count_queries(client, f"{BASE}/comments/") == few
+
+
+def test_comment_list_counts_come_from_the_kept_counts(
+    client, create, api, project, member, make_project, make_user
+):
+    """An agent's comment list is counted from the groups' kept comment counts (no count
+    over the comments), and agrees with the rows; a customer's is counted for real."""
+    t1, t2 = create(), create()
+    comment(client, t1["id"], "public one")
+    comment(client, t1["id"], "a note", internal=True)
+    comment(client, t2["id"], "public two")
+    elsewhere = make_project("servicedesk", "SDB")
+    outside = create_in(elsewhere, make_user)
+    services.comment_add(actor=outside.created_by, ticket=outside, body="not visible")
+    services.comment_add(
+        actor=outside.created_by, ticket=outside, body="note elsewhere", is_internal=True
+    )
+    cases = [("", 3), ("?is_internal=true", 1), ("?is_internal=false", 2)]
+    for query, expected in [*cases, (f"?ticket={t1['id']}", 2)]:
+        with CaptureQueriesContext(connection) as ctx:
+            body = client.get(f"{BASE}/comments/{query}&page_size=1".replace("/&", "/?")).json()
+        assert body["count"] == expected, query
+        sql = " ".join(q["sql"] for q in ctx.captured_queries)
+        assert ("tickets_ticketcount" in sql) == (not query.startswith("?ticket")), query
+        assert 'COUNT(*) AS "__count" FROM "tickets_comment"' not in sql or "ticket=" in query
+    admin = api(make_user("root", is_superuser=True, is_staff=True))
+    assert admin.get(f"{BASE}/comments/").json()["count"] == 5
+    assert admin.get(f"{BASE}/comments/?is_internal=true").json()["count"] == 2
+    requester = member(project, "customer")
+    mine = services.ticket_create(actor=requester, project=project, title="mine")
+    services.comment_add(actor=requester, ticket=mine, body="my question")
+    services.comment_add(actor=mine.created_by, ticket=mine, body="hidden", is_internal=True,
+                         check_permission=False)  # fmt: skip
+    body = api(requester).get(f"{BASE}/comments/").json()
+    assert body["count"] == 1 and [c["content"] for c in body["results"]] == ["my question"]
+
+
+def create_in(project, make_user):
+    owner = make_user(f"owner-{project.key}", is_superuser=True)
+    return services.ticket_create(actor=owner, project=project, title="elsewhere")
 
 
 # ---- attachments -----------------------------------------------------------------------

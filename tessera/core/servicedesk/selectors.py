@@ -22,7 +22,7 @@ from tessera.core.common.rows import row_of
 from tessera.core.projects import permissions
 from tessera.core.projects.blueprints import get_blueprint
 from tessera.core.projects.models import TERMINAL_CATEGORIES, Project, WorkflowState
-from tessera.core.tickets.counts import resolution_time_mean, ticket_counts_by
+from tessera.core.tickets.counts import comment_count, resolution_time_mean, ticket_counts_by
 from tessera.core.tickets.models import Attachment, Category, Comment, Ticket, TicketAssignment
 from tessera.core.tickets.page_relations import first_assignees, tag_names_by_ticket
 from tessera.core.tickets.selectors import open_state_q, tickets_visible_to
@@ -376,6 +376,22 @@ def comments_for(actor) -> QuerySet[Comment]:
     if internal is not None:
         qs = qs.filter(Q(is_internal=False) | Q(ticket__project_id__in=internal))
     return qs.select_related("author", "ticket").order_by("created_at", "id")
+
+
+def comment_count_for(actor, *, is_internal: bool | None = None) -> int:
+    """How many comments ``comments_for(actor)`` lists (only internal notes, or only public
+    comments, with ``is_internal``): from the groups' kept comment counts when the actor
+    sees whole projects, else counted."""
+    qs = comments_for(actor)
+    if is_internal is not None:
+        qs = qs.filter(is_internal=is_internal)
+    internal = _internal_project_ids(actor)
+    return comment_count(
+        tickets_for(actor),
+        qs,
+        public=is_internal is not True,
+        internal=is_internal is not False and (True if internal is None else internal),
+    )
 
 
 def attachments_for(actor) -> QuerySet[Attachment]:

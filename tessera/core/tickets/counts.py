@@ -756,6 +756,36 @@ def ticket_count(qs: QuerySet) -> int:
     return qs.count() if rows is None else int(rows[0][0])
 
 
+def comment_count(
+    tickets: QuerySet,
+    comments: QuerySet,
+    *,
+    public: bool = True,
+    internal: bool | list[int] = False,
+) -> int:
+    """``comments.count()``, where ``comments`` are the comments of the tickets of
+    ``tickets`` that are public (``public``) or internal notes (``internal``: of every
+    ticket, or of the tickets of the listed projects): answered from the groups' comment
+    counts whenever ``tickets`` reads only group columns, as ``ticket_count`` is (500,000
+    comments of a project's tickets took ~0.7 s to count through their tickets at 1M)."""
+    terms = ["COALESCE(SUM(comment_n), 0)"] if public else []
+    if internal is True:
+        terms.append("COALESCE(SUM(internal_comment_n), 0)")
+    elif internal:
+        projects = ", ".join(str(int(p)) for p in internal)
+        terms.append(
+            f'COALESCE(SUM(CASE WHEN "tickets_ticket"."project_id" IN ({projects}) '
+            "THEN internal_comment_n ELSE 0 END), 0)"
+        )
+    if not terms:
+        return 0
+    try:
+        rows = _from_summary(tickets, " + ".join(terms))
+    except EmptyResultSet:
+        return 0
+    return comments.count() if rows is None else int(rows[0][0])
+
+
 def ticket_counts_by(qs: QuerySet, columns: tuple[str, ...]) -> dict[tuple, int]:
     """How many tickets of ``qs`` each combination of ``columns`` (group columns) holds,
     e.g. ``{(state_id, priority): n}``: read from the per-group counts whenever that is

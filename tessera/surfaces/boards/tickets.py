@@ -19,7 +19,7 @@ from tessera.core.projects import permissions
 from tessera.core.projects.models import BoardColumn
 from tessera.core.projects.selectors import projects_visible_to
 from tessera.core.tickets import policy, services
-from tessera.core.tickets.counts import ticket_count
+from tessera.core.tickets.counts import comment_count, ticket_count
 from tessera.core.tickets.models import Attachment, Comment, Ticket
 from tessera.core.tickets.selectors import (
     access_ticket,
@@ -434,13 +434,16 @@ class CommentViewSet(BoardsView, viewsets.ViewSet):
     def list(self, request):
         actor = request.user
         ticket_id = query_int(request, "ticket", minimum=1)
+        count = None
         if ticket_id is not None:
             ticket = core_call(access_ticket, actor=actor, ticket_id=ticket_id, template=TEMPLATE)
-            qs = Comment.objects.filter(ticket=ticket)
+            qs = Comment.objects.filter(ticket=ticket, is_internal=False)
         else:
-            qs = Comment.objects.filter(ticket__in=board_tickets(actor).values("pk"))
-        qs = qs.filter(is_internal=False).select_related("author").order_by("created_at", "id")
-        return paginate(self, request, qs, lambda rows: [comment_out(c) for c in rows])
+            tickets = board_tickets(actor)
+            qs = Comment.objects.filter(ticket__in=tickets.values("pk"), is_internal=False)
+            count = lambda: comment_count(tickets, qs)  # noqa: E731
+        qs = qs.select_related("author").order_by("created_at", "id")
+        return paginate(self, request, qs, lambda rows: [comment_out(c) for c in rows], count=count)
 
     @doc.doc(summary="Comment on a ticket", request=CommentInput, ok=doc.Comment, status=201)
     def create(self, request):

@@ -457,6 +457,18 @@ class CommentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def get_queryset(self):
         return sd.comments_for(self.request.user)
 
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        qs = self.filter_queryset(self.get_queryset())  # a bad filter is a 400 here
+        narrowed = f.CommentFilter(request.query_params, queryset=qs).form
+        narrowed.is_valid()
+        count = None
+        if narrowed.cleaned_data.get("ticket") is None:
+            flag = narrowed.cleaned_data.get("is_internal")  # "" when not given
+            is_internal = flag if isinstance(flag, bool) else None
+            count = lambda: sd.comment_count_for(request.user, is_internal=is_internal)  # noqa: E731
+        page = self.paginator.paginate_queryset(qs, request, view=self, count=count)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
     @doc(
         summary="Create a comment",
         request=s.CommentCreateSerializer,
