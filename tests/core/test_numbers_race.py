@@ -227,3 +227,55 @@ def test_comments_racing_state_changes_keep_the_group_comment_counts_exact(make_
         kept[key] = (public + row.comment_n, internal + row.internal_comment_n)
     assert {k: v for k, v in kept.items() if any(v)} == expected
     assert expected[(b.pk, 4)] == (2, 2)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_move_and_an_assignment_lock_group_rows_before_assignee_rows(make_user):
+    """A state change of a ticket assigned to a user, racing an assignment of another
+    ticket to that user: both lock the group rows first, then the user's per-assignee
+    rows (the per-assignee move trigger fires after the group trigger), so neither
+    deadlocks, round after round."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite serialises writers, there is no race to show")
+    from django.db import transaction
+
+    from tessera.core.projects.models import WorkflowState
+    from tessera.core.tickets.models import TicketAssignment
+
+    owner, user = make_user(is_superuser=True), make_user()
+    project = project_create(actor=owner, template="servicedesk", key="LRACE", name="Race")
+    a, b = WorkflowState.objects.filter(project=project).order_by("id")[:2]
+    moved = ticket_create(actor=owner, project=project, title="moved", state=a)
+    assigned = ticket_create(actor=owner, project=project, title="assigned", state=a)
+    TicketAssignment.objects.create(ticket=moved, user=user)
+    errors: list[BaseException] = []
+
+    def run(barrier, work) -> None:
+        try:
+            with transaction.atomic():
+                barrier.wait(timeout=30)
+                work()
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    for round_ in range(30):
+        state = b if round_ % 2 == 0 else a
+        barrier = threading.Barrier(2)
+        if round_ % 2 == 0:
+            assign = lambda: TicketAssignment.objects.create(ticket=assigned, user=user)  # noqa: E731
+        else:
+            assign = lambda: TicketAssignment.objects.filter(ticket=assigned).delete()  # noqa: E731
+        threads = [
+            threading.Thread(
+                target=run,
+                args=(barrier, lambda s=state: Ticket.objects.filter(pk=moved.pk).update(state=s)),
+            ),
+            threading.Thread(target=run, args=(barrier, assign)),
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    assert not errors, errors

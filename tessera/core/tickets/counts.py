@@ -457,8 +457,10 @@ ASSIGNEE_PG_FORWARD = [
     "DROP TRIGGER IF EXISTS tickets_assignee_user_ins ON tickets_ticketassignment",
     "DROP TRIGGER IF EXISTS tickets_assignee_user_del ON tickets_ticketassignment",
     "DROP TRIGGER IF EXISTS tickets_assignee_user_upd ON tickets_ticketassignment",
-    "DROP TRIGGER IF EXISTS tickets_assignee_move_upd ON tickets_ticket",
+    "DROP TRIGGER IF EXISTS tickets_assignee_move_upd ON tickets_ticket",  # stop 20's names
     "DROP TRIGGER IF EXISTS tickets_assignee_move_del ON tickets_ticket",
+    "DROP TRIGGER IF EXISTS tickets_count_upd_assignees ON tickets_ticket",
+    "DROP TRIGGER IF EXISTS tickets_count_del_assignees ON tickets_ticket",
     """CREATE TRIGGER tickets_assignee_user_ins AFTER INSERT ON tickets_ticketassignment
        FOR EACH ROW EXECUTE FUNCTION tickets_assignee_user_trg()""",
     """CREATE TRIGGER tickets_assignee_user_del AFTER DELETE ON tickets_ticketassignment
@@ -469,12 +471,17 @@ ASSIGNEE_PG_FORWARD = [
        EXECUTE FUNCTION tickets_assignee_user_trg()""",
     # ``assignee_count`` is current in the row (the assignments' trigger keeps it under
     # the same row lock): a ticket without assignees has nothing to move.
-    """CREATE TRIGGER tickets_assignee_move_upd AFTER UPDATE OF project_id, state_id
+    # Named to fire after ``tickets_count_upd``/``_del`` (PostgreSQL fires a table's
+    # triggers of one event in name order): every writer locks the group rows before the
+    # per-assignee rows, as an assignment does (its ticket's update moves the groups, then
+    # its own trigger bumps the assignee). Fired the other way round, a move of an
+    # assigned ticket and an assignment of another ticket to the same user deadlocked.
+    """CREATE TRIGGER tickets_count_upd_assignees AFTER UPDATE OF project_id, state_id
        ON tickets_ticket FOR EACH ROW
        WHEN ((OLD.project_id, OLD.state_id) IS DISTINCT FROM (NEW.project_id, NEW.state_id)
              AND (OLD.assignee_count <> 0 OR NEW.assignee_count <> 0))
        EXECUTE FUNCTION tickets_assignee_move_trg()""",
-    """CREATE TRIGGER tickets_assignee_move_del AFTER DELETE ON tickets_ticket
+    """CREATE TRIGGER tickets_count_del_assignees AFTER DELETE ON tickets_ticket
        FOR EACH ROW WHEN (OLD.assignee_count <> 0)
        EXECUTE FUNCTION tickets_assignee_move_trg()""",
 ]
@@ -483,8 +490,10 @@ ASSIGNEE_PG_BACKWARD = [
     "DROP TRIGGER IF EXISTS tickets_assignee_user_ins ON tickets_ticketassignment",
     "DROP TRIGGER IF EXISTS tickets_assignee_user_del ON tickets_ticketassignment",
     "DROP TRIGGER IF EXISTS tickets_assignee_user_upd ON tickets_ticketassignment",
-    "DROP TRIGGER IF EXISTS tickets_assignee_move_upd ON tickets_ticket",
+    "DROP TRIGGER IF EXISTS tickets_assignee_move_upd ON tickets_ticket",  # stop 20's names
     "DROP TRIGGER IF EXISTS tickets_assignee_move_del ON tickets_ticket",
+    "DROP TRIGGER IF EXISTS tickets_count_upd_assignees ON tickets_ticket",
+    "DROP TRIGGER IF EXISTS tickets_count_del_assignees ON tickets_ticket",
     "DROP FUNCTION IF EXISTS tickets_assignee_user_trg()",
     "DROP FUNCTION IF EXISTS tickets_assignee_move_trg()",
     "DROP FUNCTION IF EXISTS tickets_assignee_bump(bigint, bigint, bigint, integer)",
