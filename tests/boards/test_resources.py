@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tessera.core.projects.models import BoardColumn, Membership, Project, WorkflowState
+from tessera.core.tickets.models import Tag
 
 pytestmark = pytest.mark.django_db
 
@@ -98,7 +99,7 @@ def test_columns_crud_and_reorder(board, client_for, make_ticket):
     )
 
 
-def test_tags_and_contacts(board, client_for):
+def test_tags_and_contacts(board, client_for, make_ticket):
     c = client_for("superadmin")
     r = c.post(
         "/api/tickets/tags/",
@@ -141,6 +142,12 @@ def test_tags_and_contacts(board, client_for):
     assert r.json()["role"] == "Primary Contact" and r.json()["tag"] == tag["id"]
     assert c.get("/api/tickets/tags/?search=telecom").json()["results"][0]["contacts_count"] == 1
     assert c.get(f"/api/tickets/tags/?project={board.project.pk}").json()["count"] == 1
+    nokia = Tag.objects.get(pk=tag["id"])
+    for _ in range(2):
+        make_ticket(tags=[nokia])
+    make_ticket()
+    assert c.get(f"/api/tickets/tags/{tag['id']}/").json()["tickets_count"] == 2
+    assert c.get("/api/tickets/tags/?search=Nokia").json()["results"][0]["tickets_count"] == 2
     assert (
         client_for("admin").post("/api/tickets/contacts/", {"name": "X"}, format="json").status_code
         == 403
