@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Prefetch, QuerySet
+from django.db.models import Max, Prefetch, QuerySet
 
 from tessera.core.audit.models import Event
 from tessera.core.organizations.models import Company
@@ -16,6 +16,7 @@ from tessera.core.projects import permissions
 from tessera.core.projects.models import Membership, Project, StateCategory, WorkflowState
 from tessera.core.projects.selectors import projects_visible_to
 from tessera.core.tickets import policy
+from tessera.core.tickets.counts import ticket_counts_by
 from tessera.core.tickets.models import Attachment, Comment, Ticket, TicketAssignment
 from tessera.core.tickets.selectors import access_ticket, ticket_search, tickets_visible_to
 
@@ -220,14 +221,22 @@ def attachment_for_download(*, actor, attachment_id) -> Attachment:
 # --- kanban board ----------------------------------------------------------------------
 
 
+# A column shows this many cards at first, more on request, at most the maximum: a
+# project of 125,000 cards rendered whole took seconds (and its ids overflowed a query's
+# parameters); the count in a column's header is always the whole column's.
+BOARD_CARDS = 50
+BOARD_CARDS_MAX = 200
+
+
 @dataclass
 class BoardColumnView:
     column: object
     cards: list[Ticket]
+    count: int = 0  # every card of the column the actor sees, not only those shown
 
     @property
-    def count(self) -> int:
-        return len(self.cards)
+    def hidden(self) -> int:
+        return max(0, self.count - len(self.cards))
 
     @property
     def over_limit(self) -> bool:
@@ -235,27 +244,41 @@ class BoardColumnView:
         return bool(limit) and self.count > limit
 
 
-def board(*, actor, project: Project) -> list[BoardColumnView]:
+def _board_tickets(actor, project: Project) -> QuerySet[Ticket]:
+    return tickets_visible_to(actor).filter(project=project, column__isnull=False)
+
+
+def board(*, actor, project: Project, limit: int = BOARD_CARDS) -> list[BoardColumnView]:
+    """The project's columns, each with its first ``limit`` cards by rank and its count:
+    one query per column for its cards' ids (an index walk, whatever the column holds),
+    one for the counts, three for the cards' rows."""
     from tessera.core.projects.selectors import columns_of
 
-    columns = list(columns_of(project.pk).order_by("order", "id"))
-    tickets = with_rows(
-        tickets_visible_to(actor).filter(project=project, column__isnull=False)
-    ).order_by("rank", "id")
-    by_column: dict[int, list[Ticket]] = {c.pk: [] for c in columns}
-    for t in tickets:
-        by_column.setdefault(t.column_id, []).append(t)
-    return [BoardColumnView(column=c, cards=by_column[c.pk]) for c in columns]
+    limit = max(1, min(limit, BOARD_CARDS_MAX))
+    columns = list(columns_of(project.pk).select_related("state").order_by("order", "id"))
+    base = _board_tickets(actor, project).order_by("rank", "id")
+    shown = {
+        c.pk: list(base.filter(column_id=c.pk).values_list("pk", flat=True)[:limit])
+        for c in columns
+    }
+    ids = [pk for column_ids in shown.values() for pk in column_ids]
+    cards = {t.pk: t for t in with_rows(Ticket.objects.filter(pk__in=ids))} if ids else {}
+    counts = column_counts(actor=actor, project=project)
+    return [
+        BoardColumnView(
+            column=c,
+            cards=[cards[pk] for pk in shown[c.pk] if pk in cards],
+            count=counts.get(c.pk, 0),
+        )
+        for c in columns
+    ]
 
 
 def column_counts(*, actor, project: Project) -> dict[int, int]:
-    rows = (
-        tickets_visible_to(actor)
-        .filter(project=project, column__isnull=False)
-        .values("column_id")
-        .annotate(n=Count("id"))
-    )
-    return {r["column_id"]: r["n"] for r in rows}
+    """Cards per column the actor sees (columns without any left out), from the kept
+    per-group counts when the actor sees the whole project."""
+    counts = ticket_counts_by(_board_tickets(actor, project), ("column_id",))
+    return {column_id: n for (column_id,), n in counts.items()}
 
 
 def rank_between(*, project: Project, column_id: int, before_id, after_id) -> float:

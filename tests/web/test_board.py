@@ -116,6 +116,24 @@ def test_board_query_count_is_constant(desk, make_ticket, browser_client):
     assert count(2) == count(15)
 
 
+def test_a_long_column_shows_its_first_cards_and_counts_them_all(desk, make_ticket, browser_client):
+    """A column shows its first cards by rank (``?cards=`` asks for more, up to the
+    maximum) with the whole column's count in its header and how many are not shown."""
+    p = desk["project"]
+    made = [make_ticket(p, desk["customer"], f"T{i}") for i in range(5)]
+    c = browser_client(desk["agent"])
+    todo = col(p, "todo")
+    page = c.get(f"/projects/{p.pk}/board/?cards=2").content.decode()
+    assert card_order(page, todo) == [t.pk for t in made[:2]]
+    assert re.search(rf'data-wip="{todo.pk}"[^>]*aria-label="5 cards"', page)
+    assert f'data-hidden="{todo.pk}">3 more cards not shown' in page
+    assert 'href="?cards=52"' in page
+    page = c.get(f"/projects/{p.pk}/board/").content.decode()
+    assert card_order(page, todo) == [t.pk for t in made] and "data-hidden" not in page
+    for bad in ("x", "-3", "0", "99999999999999999999"):
+        assert c.get(f"/projects/{p.pk}/board/?cards={bad}").status_code == 200
+
+
 def test_move_form_works_without_javascript(desk, make_ticket, browser_client):
     """The card's "Move to" form (the keyboard alternative) posts ``html=1`` and gets the
     board back with the outcome as a message; a refusal changes nothing."""

@@ -30,8 +30,18 @@ def projects(request: HttpRequest) -> HttpResponse:
 @page_errors
 def board(request: HttpRequest, project_id: int) -> HttpResponse:
     project = access_project(actor=request.user, project_id=project_id)
-    columns = selectors.board(actor=request.user, project=project)
-    return render(request, "web/board.html", {"project": project, "columns": columns})
+    limit = _int(request.GET.get("cards")) or selectors.BOARD_CARDS
+    columns = selectors.board(actor=request.user, project=project, limit=limit)
+    more = min(max(limit, 1) + selectors.BOARD_CARDS, selectors.BOARD_CARDS_MAX)
+    return render(
+        request,
+        "web/board.html",
+        {
+            "project": project,
+            "columns": columns,
+            "more": more if any(c.hidden for c in columns) and limit < more else None,
+        },
+    )
 
 
 @login_required
