@@ -79,3 +79,37 @@ def test_refusals_come_from_the_core(shop, browser_client):
 
 def test_shop_floor_needs_a_workshop_role(desk, browser_client):
     assert browser_client(desk["agent"]).get("/shopfloor/").status_code == 403
+
+
+def test_queues_show_a_page_and_say_how_many_more_wait(shop, browser_client, monkeypatch):
+    """The technician's queue and the QC queue show their first tickets (the QC queue
+    oldest first) and how many more wait, instead of every ticket of the workshop."""
+    from tessera.core.projects.models import WorkflowState
+    from tessera.core.tickets.models import Ticket
+    from tessera.core.workshop import services as wss
+    from tessera.web.views import shopfloor
+
+    monkeypatch.setattr(shopfloor, "QUEUE_SIZE", 2)
+    made = [shop["ticket"]]
+    for i in range(3):
+        t = wss.workshop_ticket_create(
+            actor=shop["admin"],
+            project=shop["project"],
+            serial_number=f"SN-Q{i}",
+            parts=[wss.PartInput(name="Fan", color="green", planned_minutes=10, xp=5)],
+            title=f"Queued {i}",
+            confirm_create=True,
+            create_reason="new device",
+        )
+        wss.workshop_metrics_override(actor=shop["admin"], ticket=t)
+        wss.workshop_ticket_assign(actor=shop["admin"], ticket=t, technician=shop["tech"])
+        made.append(t)
+    page = browser_client(shop["tech"]).get("/shopfloor/").content.decode()
+    assert page.count("Start work on ") == 2
+    assert re.search(r'id="queue-more">2 more assigned to you', page)
+    waiting = WorkflowState.objects.get(project=shop["project"], key="WAITING_QC")
+    Ticket.objects.filter(pk__in=[t.pk for t in made]).update(state=waiting)
+    page = browser_client(shop["qc"]).get("/shopfloor/").content.decode()
+    passes = re.findall(r"Pass QC for ([A-Z]+-\d+)", page)
+    assert passes == [t.display_number for t in made[:2]]  # the oldest first
+    assert re.search(r'id="qc-more">2 more waiting for QC', page)
