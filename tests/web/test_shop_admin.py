@@ -246,6 +246,30 @@ def test_review_page_query_count_is_constant(shop, browser_client):
     assert count(2) == count(10)
 
 
+def test_review_page_shows_the_oldest_and_says_how_many_more_wait(
+    shop, browser_client, monkeypatch
+):
+    from tessera.web.views import workshop_admin
+
+    monkeypatch.setattr(workshop_admin, "REVIEW_SIZE", 2)
+    made = [shop["ticket"]]
+    for i in range(2):
+        made.append(
+            wss.workshop_ticket_create(
+                actor=shop["admin"],
+                project=shop["project"],
+                serial_number=f"SN-R{i}",
+                parts=[wss.PartInput(name="A", color="green", planned_minutes=1, xp=1)],
+                confirm_create=True,
+                create_reason="q",
+            )
+        )
+    page = browser_client(shop["admin"]).get("/shopfloor/review/").content.decode()
+    shown = [int(pk) for pk in re.findall(r'<li class="card" id="review-(\d+)"', page)]
+    assert shown == [t.pk for t in made[:2]]
+    assert 'id="review-more">1 more waits for review' in page
+
+
 @pytest.mark.parametrize("value", ["²", "١٢", "9" * 40, "-", "", "1e3", "\x00", " 5 ", "0x10"])
 def test_hostile_numbers_never_500(shop, intake, browser_client, value):
     c = browser_client(shop["admin"])

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from tessera.core.common.errors import Forbidden, NotFound, TesseraError, ValidationFailed
 from tessera.core.projects.models import Membership
+from tessera.core.tickets.counts import ticket_count
 from tessera.core.workshop import selectors as ws
 from tessera.core.workshop import services as wss
 from tessera.core.workshop.models import FlagColor
@@ -26,6 +27,9 @@ WHOLE = re.compile(r"-?[0-9]{1,12}")  # ASCII digits only ("²".isdigit() is Tru
 PART_ROWS = 3
 MAX_ROWS = wss.MAX_PARTS
 REVIEW_STATES = ("NEW", "ASSIGNED")
+# The review page shows this many tickets, oldest first, and how many more wait (every
+# waiting ticket of a large workshop overflowed the query's parameters: a 500).
+REVIEW_SIZE = 25
 DENIED = "You do not have permission to perform this action."
 
 
@@ -197,7 +201,9 @@ def _review_context(actor) -> dict:
     )
     if ids is not None:
         tickets = tickets.filter(project_id__in=ids)
-    tickets = list(tickets)
+    waiting = tickets
+    tickets = list(waiting[:REVIEW_SIZE])  # the oldest first
+    hidden = ticket_count(waiting) - len(tickets) if len(tickets) == REVIEW_SIZE else 0
     project_ids = {t.project_id for t in tickets}
     technicians: dict[int, list] = {pk: [] for pk in project_ids}
     for m in (
@@ -209,6 +215,7 @@ def _review_context(actor) -> dict:
             technicians[m.project_id].append(m.user)
     return {
         "tickets": [{"ticket": t, "technicians": technicians[t.project_id]} for t in tickets],
+        "hidden": hidden,
         "colors": FlagColor.choices,
     }
 
