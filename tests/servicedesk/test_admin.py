@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from tessera.core.audit.models import Event
 from tessera.core.tickets.models import Attachment, Comment, Ticket
@@ -79,6 +81,32 @@ def test_ticket_changelist_badges_overdue_and_filters(admin_client, tickets):
         assert page.status_code == 200, query
         text = page.content.decode()
         assert expected in text and absent not in text, query
+
+
+def test_ticket_changelist_searches_the_index_and_customers_and_counts_without_distinct(
+    admin_client, tickets, customer
+):
+    """Search finds words of the title, description and comments, tags, ticket numbers and
+    the customer's name or e-mail; the list is read without ``DISTINCT`` and the unfiltered
+    count comes from the kept per-group counts (no second count of every ticket)."""
+    with CaptureQueriesContext(connection) as ctx:
+        page = admin_client.get("/admin/ticketing/ticket/").content.decode()
+    sql = [q["sql"] for q in ctx.captured_queries]
+    assert not [q for q in sql if "DISTINCT" in q]
+    assert any("tickets_ticketcount" in q for q in sql)
+    assert "2 results" in page or "2 tickets" in page
+    for query, expected, absent in (
+        ("q=first+reply", "Late one", "Assigned one"),  # a comment's words
+        ("q=assigned", "Assigned one", "Late one"),
+        ("q=" + customer.name.split()[0], "Late one", "Assigned one"),
+        ("q=" + customer.email.split("@")[0], "Late one", "Assigned one"),
+        ("q=2", "Assigned one", "Late one"),  # a bare number
+    ):
+        r = admin_client.get(f"/admin/ticketing/ticket/?{query}")
+        assert r.status_code == 200, query
+        text = r.content.decode()
+        assert expected in text and absent not in text, query
+    assert admin_client.get("/admin/ticketing/ticket/?q=%00").status_code == 200
 
 
 STATUS_OPEN_COLOR = "#0288d1"
