@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tessera.core.tickets.models import Comment, Tag, Ticket
 from tessera.core.tickets.selectors import ticket_search, tickets_visible_to
@@ -59,6 +60,26 @@ def test_number_display_and_raw(setup):
     assert found("TKT-000002") == [second.pk]
     assert found("#2")[0] == second.pk
     assert found("SRCH-2")[0] == second.pk
+
+
+def test_a_whole_number_is_an_exact_term(setup):
+    """Digits alone find that number, not every number starting with them; letters and
+    digits mixed stay a prefix."""
+    owner, project = setup
+    code = new_ticket(owner, project, "Error 404 on the portal", "build v2x7 failed")
+    other = new_ticket(owner, project, "Error 4040 in the logs")
+    assert found("404") == [code.pk]
+    assert found("4040") == [other.pk]
+    assert found("40") == []
+    assert found("error 404") == [code.pk]
+    assert found("v2") == [code.pk]  # a mixed word keeps its prefix
+    assert found(f"{project.key}-{other.number}")[0] == other.pk
+    if connection.vendor == "postgresql":
+        # a number's few matches are read first, as a list of ids: no walk over the
+        # project's tickets in search of them (docs/performance.md, "Twelfth round")
+        with CaptureQueriesContext(connection) as ctx:
+            assert found(f"#{other.number}")[0] == other.pk
+        assert "= ANY(ARRAY(SELECT ticket_id FROM search_ticketdocument" in ctx[-1]["sql"]
 
 
 def test_update_makes_new_words_findable_and_old_ones_not(setup):

@@ -2,6 +2,9 @@
 
 Query text is never handed to a query parser as typed: it is cut into words (letters and
 digits of any script), each word becomes a quoted prefix term, and the terms are AND-ed.
+A word of digits only is an exact term: ``42`` finds ticket 42, error 42 or "42 pages",
+not the hundreds of numbers that start with 42 (a prefix over every ticket number made a
+search for a ticket by its number read thousands of matches: 0.76 s at 1M tickets).
 Quotes, operators, parentheses and stray unicode therefore cannot make a query fail; text
 with no word in it matches nothing (apart from an exact ticket number).
 """
@@ -78,7 +81,9 @@ def _pg_query(terms: list[str]) -> str:
     parts = []
     for term in terms:
         found = words.get(term, [])
-        if 0 < len(found) <= MAX_PREFIX_WORDS:
+        if term.isdigit():
+            parts.append(_lexeme(term))  # a whole number: exact (see the module)
+        elif 0 < len(found) <= MAX_PREFIX_WORDS:
             parts.append("(" + " | ".join(_lexeme(w) for w in found) + ")")
         else:
             parts.append(f"{_lexeme(term)}:*")
@@ -95,7 +100,7 @@ def _match_sql(terms: list[str]) -> tuple[str, str, str]:
             "FROM search_ticketdocument d WHERE d.ticket_id = tickets_ticket.id)"
         )
         return ids, rank, query
-    query = " AND ".join(f'"{t}"*' for t in terms)
+    query = " AND ".join(f'"{t}"' if t.isdigit() else f'"{t}"*' for t in terms)
     ids = "SELECT rowid FROM search_ticketdocument WHERE search_ticketdocument MATCH %s"
     rank = (
         f"(SELECT -bm25(search_ticketdocument, {SQLITE_WEIGHTS}) FROM search_ticketdocument "
@@ -118,9 +123,23 @@ def tickets_matching(qs: QuerySet, text: str, *, number: int | None = None) -> Q
         parts.append(ids)
         params.append(query)
     if number is not None:
-        parts.append("SELECT id FROM tickets_ticket WHERE number = %s")
+        # through the projects: one probe of the (project, number) index per project (a
+        # number alone would read that whole index: 38 ms at 1M)
+        parts.append(
+            "SELECT t.id FROM projects_project p JOIN tickets_ticket t "
+            "ON t.project_id = p.id AND t.number = %s"
+        )
         params.append(number)
-    qs = qs.filter(pk__in=RawSQL(" UNION ".join(parts), params))
+    matches = RawSQL(" UNION ".join(parts), params)
+    if number is None:
+        qs = qs.filter(pk__in=matches)
+    else:
+        # Text that reads as a ticket number matches few tickets (its digits are an exact
+        # term). Their ids are read first, as a list of values (``in_array``): as a join,
+        # PostgreSQL guessed thousands of matches for any word its statistics do not list
+        # and walked every ticket of the project newest first looking for them (0.7 s at
+        # 1M for a ticket's own number).
+        qs = qs.filter(pk__in_array=matches)
     qs = with_count_limit(qs, settings.TESSERA_SEARCH_MAX_RESULTS)
     if qs.query.order_by:
         return qs
