@@ -3,6 +3,8 @@ text can make it fail — on SQLite (FTS5) and PostgreSQL (tsvector + GIN)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -247,3 +249,38 @@ def test_a_search_counts_and_pages_at_most_its_limit(setup, settings, api):
     assert client.get("/api/ticketing/tickets/?search=toner&page_size=2&page=3").status_code == 404
     settings.TESSERA_SEARCH_MAX_RESULTS = 0  # no limit: every match counted
     assert client.get("/api/ticketing/tickets/?search=toner").json()["count"] == 5
+
+
+def test_a_search_with_few_matches_pages_them_by_id(setup, settings, api):
+    """Fewer matches than the limit: counted once and the page read by their ids (no
+    walk over the project); at the limit: the page is the walk, newest first. Either
+    way the pages and counts are the plain filter's."""
+    from tessera.core.tickets.counts import ticket_count, with_matches_counted
+
+    settings.TESSERA_SEARCH_MAX_RESULTS = 4
+    owner, project = setup
+    rare = [new_ticket(owner, project, f"Zanzibar ferry {i}") for i in range(3)]
+    common = [new_ticket(owner, project, f"Printer jam {i}") for i in range(6)]
+    for text, made, expected_count in (("zanzibar", rare, 3), ("printer", common, 4)):
+        base = ticket_search(Ticket.objects.order_by("-created_at", "-id"), text)
+        with CaptureQueriesContext(connection) as ctx:
+            settled = with_matches_counted(base)
+            assert ticket_count(settled) == expected_count
+        assert len(ctx) == 1  # the ids, which are the count
+        newest = [t.pk for t in reversed(made)][:expected_count]
+        assert list(settled.values_list("pk", flat=True))[:expected_count] == newest
+        with CaptureQueriesContext(connection) as ctx:
+            list(settled[:2])
+        by_ids = re.search(r'"id" IN \(\d', ctx[-1]["sql"]) is not None
+        assert by_ids == (len(made) < 4), text
+    client = api(owner)
+    body = client.get("/api/ticketing/tickets/?search=zanzibar&page_size=2").json()
+    assert body["count"] == 3 and [t["id"] for t in body["results"]] == [
+        rare[2].pk,
+        rare[1].pk,
+    ]
+    assert [t["id"] for t in client.get(body["next"]).json()["results"]] == [rare[0].pk]
+    boards = api(owner).get("/api/tickets/tickets/?search=zanzibar")
+    assert boards.status_code == 200
+    both = client.get("/api/ticketing/tickets/?search=zanzibar+ferry").json()
+    assert both["count"] == 3 and both["results"][0]["id"] == rare[2].pk

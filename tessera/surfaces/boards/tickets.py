@@ -19,7 +19,7 @@ from tessera.core.projects import permissions
 from tessera.core.projects.models import BoardColumn
 from tessera.core.projects.selectors import projects_visible_to
 from tessera.core.tickets import policy, services
-from tessera.core.tickets.counts import comment_count, ticket_count
+from tessera.core.tickets.counts import comment_count, ticket_count, with_matches_counted
 from tessera.core.tickets.models import Attachment, Comment, Ticket
 from tessera.core.tickets.selectors import (
     access_ticket,
@@ -238,6 +238,7 @@ class TicketViewSet(BoardsView, viewsets.ViewSet):
             )
         qs = ticket_search(qs, params.get("search", ""))
         qs = qs.order_by(*ordering(request, TICKET_ORDERING, ["-created_at", "-id"]))
+        qs = with_matches_counted(qs)  # a search's few matches read by id
         page = newest_first_by_project(
             with_card_fields(qs, actor=actor),
             actor=actor,

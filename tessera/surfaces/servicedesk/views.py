@@ -27,7 +27,7 @@ from tessera.core.projects.models import Project
 from tessera.core.servicedesk import selectors as sd
 from tessera.core.servicedesk import services as sd_services
 from tessera.core.tickets import policy
-from tessera.core.tickets.counts import ticket_count
+from tessera.core.tickets.counts import ticket_count, with_matches_counted
 from tessera.core.tickets.models import Ticket
 from tessera.core.tickets.selectors import access_ticket, newest_first_by_project
 from tessera.core.tickets.services import attachment_add, ticket_delete
@@ -88,6 +88,7 @@ class TicketViewSet(viewsets.GenericViewSet):
     def _page(self, qs: QuerySet[Ticket], *, spread: bool = False) -> Response:
         """A page of ``qs``; ``spread``: narrowed only by filters every project matches
         alike (``tickets.selectors.newest_first_by_project``)."""
+        qs = with_matches_counted(qs)  # a search's few matches read by id
         rows = newest_first_by_project(
             sd.ticket_rows_qs(qs), actor=self.request.user, template=sd.TEMPLATE, spread=spread
         )

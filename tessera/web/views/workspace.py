@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from tessera.core.common.errors import TesseraError
 from tessera.core.common.pagination import CountedPaginator
-from tessera.core.tickets.counts import ticket_count
+from tessera.core.tickets.counts import ticket_count, with_matches_counted
 
 from .. import selectors, services
 from .common import error_messages
@@ -35,7 +35,7 @@ def _render(
     request: HttpRequest, params, *, errors: dict | None = None, status: int = 200
 ) -> HttpResponse:
     flt = selectors.TicketFilter.from_params(params)
-    tickets = selectors.workspace_tickets(actor=request.user, flt=flt)
+    tickets = with_matches_counted(selectors.workspace_tickets(actor=request.user, flt=flt))
     paginator = CountedPaginator(tickets, PAGE_SIZE, count=lambda: ticket_count(tickets))
     page = paginator.get_page(request.GET.get("page"))
     context = {
