@@ -42,6 +42,8 @@ class TicketMetricsAdmin(admin.ModelAdmin):
         "done_at",
     )
     list_filter = ("flag_color",)
+    # explicit: the technician is nullable, and a ticket's name needs its project
+    list_select_related = ("ticket__project", "inventory_item", "technician")
     search_fields = ("inventory_item__serial_number", "ticket__title")
     raw_id_fields = ("ticket", "inventory_item", "technician", "approved_by")
     readonly_fields = ("holds_item", "holds_technician")
@@ -72,6 +74,7 @@ class WorkSessionEventInline(admin.TabularInline):
 @admin.register(WorkSession)
 class WorkSessionAdmin(ReadOnlyAdmin):
     list_display = ("id", "ticket", "technician", "state", "started_at", "stopped_at")
+    list_select_related = ("ticket__project", "technician")
     list_filter = ("state",)
     inlines = [WorkSessionEventInline]
 
@@ -79,5 +82,6 @@ class WorkSessionAdmin(ReadOnlyAdmin):
 @admin.register(XpTransaction)
 class XpTransactionAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "user", "ticket", "kind", "source", "amount")
+    list_select_related = ("user", "ticket__project")
     list_filter = ("kind", "source")
     search_fields = ("user__username",)
