@@ -109,6 +109,26 @@ def test_ticket_changelist_searches_the_index_and_customers_and_counts_without_d
     assert admin_client.get("/admin/ticketing/ticket/?q=%00").status_code == 200
 
 
+def test_comment_list_counts_from_the_kept_counts(admin_client, tickets, client):
+    """All comments, or only the public or internal ones, are counted from the kept
+    per-group counts; a search counts for real; every count agrees with the rows."""
+    a, _ = tickets
+    comment(client, a["id"], "A note", internal=True)
+    for query, expected, kept in (
+        ("", 2, True),
+        ("?is_internal__exact=1", 1, True),
+        ("?is_internal__exact=0", 1, True),
+        ("?q=note", 1, False),
+    ):
+        with CaptureQueriesContext(connection) as ctx:
+            response = admin_client.get(f"/admin/ticketing/ticketcomment/{query}")
+        assert response.context["cl"].result_count == expected, query
+        used = any("tickets_ticketcount" in q["sql"] for q in ctx.captured_queries)
+        assert used == kept, query
+    history = admin_client.get("/admin/ticketing/tickethistory/?action=commented")
+    assert history.context["cl"].result_count == Event.objects.filter(action="commented").count()
+
+
 STATUS_OPEN_COLOR = "#0288d1"
 
 

@@ -27,7 +27,7 @@ from tessera.core.projects.models import Project
 from tessera.core.projects.selectors import state_by_key
 from tessera.core.servicedesk import selectors as sd
 from tessera.core.servicedesk import services as sd_services
-from tessera.core.tickets.counts import ticket_count, with_count_limit
+from tessera.core.tickets.counts import comment_count, ticket_count, with_count_limit
 from tessera.core.tickets.selectors import projects_of_template, ticket_search
 from tessera.core.tickets.services import attachment_add, ticket_delete
 
@@ -235,6 +235,27 @@ class TicketAdminForm(forms.ModelForm):
             if target is None or not ticket.can_transition_to(target):
                 self.add_error("status", f"Cannot move from {ticket.state.key} to {status}.")
         return data
+
+
+class HistoryActionFilter(admin.SimpleListFilter):
+    """The history's actions as the document lists them, without reading the distinct
+    actions of every event (0.2–0.6 s at 1M tickets)."""
+
+    title = "action"
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        return [(a, a.replace("_", " ")) for a in sd.HISTORY_ACTIONS]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
+def _servicedesk_tickets() -> QuerySet:
+    """The service desk's tickets by their projects' ids (the kept counts' condition)."""
+    from tessera.core.tickets.models import Ticket as CoreTicket
+
+    return CoreTicket.objects.filter(project_id__in_array=projects_of_template(sd.TEMPLATE))
 
 
 # ---- model admins ----------------------------------------------------------------------
@@ -458,9 +479,30 @@ class TicketCommentAdmin(admin.ModelAdmin):
     search_fields = ["body", "ticket__title", "author__username"]
     list_select_related = ["ticket__project", "author"]
     autocomplete_fields = ["author"]
+    show_full_result_count = False  # one count, not a second one of every comment
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(ticket__project__template=sd.TEMPLATE)
+        return super().get_queryset(request).filter(ticket__in=_servicedesk_tickets())
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        """The service desk's comments, all or only the public or internal ones, are
+        counted from the ticket groups' kept comment counts (0.5 s through the tickets at
+        1M); any other filter or a search counts them."""
+        narrowed = set(request.GET) - {"p", "o"}
+        internal = request.GET.get("is_internal__exact")
+        kept = not narrowed or (narrowed == {"is_internal__exact"} and internal in ("0", "1"))
+
+        def count() -> int:
+            if not kept:
+                return queryset.count()
+            return comment_count(
+                _servicedesk_tickets(),
+                queryset,
+                public=internal != "1",
+                internal=internal != "0",
+            )
+
+        return CountedPaginator(queryset, per_page, orphans, allow_empty_first_page, count=count)
 
     @admin.display(description="ticket")
     def ticket_number(self, obj) -> str:
@@ -525,9 +567,10 @@ class TicketHistoryAdmin(admin.ModelAdmin):
         "old_value",
         "new_value",
     ]
-    list_filter = ["action", "created_at"]
+    list_filter = [HistoryActionFilter, "created_at"]
     search_fields = ["ticket_ref", "field", "old_value", "new_value"]
     list_select_related = ["actor"]
+    show_full_result_count = False  # one count, not a second one of every event
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(project__template=sd.TEMPLATE)
