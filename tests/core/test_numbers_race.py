@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 import pytest
 from django.db import connection
@@ -12,6 +13,36 @@ from tessera.core.tickets.models import Ticket
 from tessera.core.tickets.services import ticket_create
 
 pytestmark = pytest.mark.postgres_only
+
+
+def _race(works: list[tuple[Callable[[], object], float]]) -> list[BaseException]:
+    """Run each ``work`` in its own thread and transaction, all released at once (each
+    after its ``delay``), holding their locks a moment before committing; the errors."""
+    import time
+
+    from django.db import transaction
+
+    barrier = threading.Barrier(len(works))
+    errors: list[BaseException] = []
+
+    def run(work, delay: float) -> None:
+        try:
+            barrier.wait(timeout=30)
+            time.sleep(delay)
+            with transaction.atomic():
+                work()
+                time.sleep(0.05)  # hold the locks while the other side arrives
+        except BaseException as exc:  # noqa: BLE001 - reported to the caller
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=w) for w in works]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return errors
 
 
 @pytest.mark.django_db(transaction=True)
@@ -103,9 +134,6 @@ def test_assignments_racing_state_changes_keep_the_assignee_counts_exact(make_us
     touch the per-assignee rows in key order (no deadlock)."""
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: SQLite serialises writers, there is no race to show")
-    import time
-
-    from django.db import transaction
 
     from tessera.core.projects.models import WorkflowState
     from tessera.core.tickets.models import TicketAssigneeCount, TicketAssignment
@@ -120,19 +148,6 @@ def test_assignments_racing_state_changes_keep_the_assignee_counts_exact(make_us
     for t in tickets[4:]:
         for user in helpers[:2]:
             TicketAssignment.objects.create(ticket=t, user=user)
-    barrier = threading.Barrier(12)
-    errors: list[BaseException] = []
-
-    def run(work) -> None:
-        try:
-            barrier.wait(timeout=30)
-            with transaction.atomic():
-                work()
-                time.sleep(0.05)  # hold the locks while the other side arrives
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
 
     def assign(t):
         return lambda: TicketAssignment.objects.create(ticket=t, user=helpers[2])
@@ -144,11 +159,7 @@ def test_assignments_racing_state_changes_keep_the_assignee_counts_exact(make_us
     works += [move(t, b if i % 2 else a) for i, t in enumerate(tickets[4:])]
     # the shared-assignee tickets move in opposite directions
     Ticket.objects.filter(pk__in=[t.pk for t in tickets[4::2]]).update(state=b)
-    threads = [threading.Thread(target=run, args=(w,)) for w in works]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    errors = _race([(w, 0.0) for w in works])
     assert not errors, errors
     expected: dict[tuple, int] = {}
     for row in TicketAssignment.objects.select_related("ticket"):
@@ -172,9 +183,6 @@ def test_comments_racing_state_changes_keep_the_group_comment_counts_exact(make_
     group queue on its row and all count."""
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: SQLite serialises writers, there is no race to show")
-    import time
-
-    from django.db import transaction
 
     from tessera.core.projects.models import WorkflowState
     from tessera.core.tickets.models import Comment, TicketCount
@@ -185,20 +193,6 @@ def test_comments_racing_state_changes_keep_the_group_comment_counts_exact(make_
     tickets = [
         ticket_create(actor=owner, project=project, title=f"T{i}", state=a) for i in range(8)
     ]
-    barrier = threading.Barrier(12)
-    errors: list[BaseException] = []
-
-    def run(work, delay: float) -> None:
-        try:
-            barrier.wait(timeout=30)
-            time.sleep(delay)  # half the moves before the comments, half after
-            with transaction.atomic():
-                work()
-                time.sleep(0.05)  # hold the locks while the other side arrives
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
 
     def comment(t, internal: bool):
         return lambda: Comment.objects.create(ticket=t, body="race", is_internal=internal)
@@ -209,11 +203,7 @@ def test_comments_racing_state_changes_keep_the_group_comment_counts_exact(make_
     works = [(comment(t, i % 2 == 1), 0.0) for i, t in enumerate(tickets[:4])]
     works += [(move(t), 0.02 * (i % 2)) for i, t in enumerate(tickets[:4])]
     works += [(comment(t, False), 0.0) for t in tickets[4:]]
-    threads = [threading.Thread(target=run, args=w) for w in works]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    errors = _race(works)  # half the moves before the comments, half after
     assert not errors, errors
     expected: dict[tuple, tuple[int, int]] = {}
     for c in Comment.objects.select_related("ticket"):

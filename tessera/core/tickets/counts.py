@@ -34,6 +34,7 @@ assignee updates the ticket's row (an increment: concurrent assignments both cou
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -186,13 +187,7 @@ def _pg_forward(comments: bool) -> list[str]:
         END
         $$
         """,
-        "DROP TRIGGER IF EXISTS tickets_count_ins ON tickets_ticket",
-        "DROP TRIGGER IF EXISTS tickets_count_del ON tickets_ticket",
-        "DROP TRIGGER IF EXISTS tickets_count_upd ON tickets_ticket",
-        "DROP TRIGGER IF EXISTS tickets_assignee_ins ON tickets_ticketassignment",
-        "DROP TRIGGER IF EXISTS tickets_assignee_del ON tickets_ticketassignment",
-        "DROP TRIGGER IF EXISTS tickets_assignee_upd ON tickets_ticketassignment",
-        *_PG_COMMENT_BACKWARD,
+        *_PG_TRIGGER_DROPS,
         """CREATE TRIGGER tickets_count_ins AFTER INSERT ON tickets_ticket
            FOR EACH ROW EXECUTE FUNCTION tickets_count_trg()""",
         """CREATE TRIGGER tickets_count_del AFTER DELETE ON tickets_ticket
@@ -268,7 +263,9 @@ _PG_COMMENT_BACKWARD = [
     "DROP FUNCTION IF EXISTS tickets_comment_count_trg()",
 ]
 
-PG_BACKWARD = [
+# The group counts' triggers (the comments' with their function), dropped before they
+# are created again and when they go.
+_PG_TRIGGER_DROPS = [
     *_PG_COMMENT_BACKWARD,
     "DROP TRIGGER IF EXISTS tickets_count_ins ON tickets_ticket",
     "DROP TRIGGER IF EXISTS tickets_count_del ON tickets_ticket",
@@ -276,6 +273,10 @@ PG_BACKWARD = [
     "DROP TRIGGER IF EXISTS tickets_assignee_ins ON tickets_ticketassignment",
     "DROP TRIGGER IF EXISTS tickets_assignee_del ON tickets_ticketassignment",
     "DROP TRIGGER IF EXISTS tickets_assignee_upd ON tickets_ticketassignment",
+]
+
+PG_BACKWARD = [
+    *_PG_TRIGGER_DROPS,
     "DROP FUNCTION IF EXISTS tickets_count_trg()",
     "DROP FUNCTION IF EXISTS tickets_assignee_count_trg()",
     *(f"DROP FUNCTION IF EXISTS tickets_count_bump({s})" for s in _PG_BUMP_SIGNATURES),
@@ -333,22 +334,33 @@ def _sqlite_comment_bump(r: str, d: int) -> str:
     )
 
 
-_SQLITE_CHANGED = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in MOVING_COLUMNS)
+def _sqlite_row_triggers(
+    name: str, table: str, keys: tuple[str, ...], bump: Callable[[str, int], str]
+) -> list[str]:
+    """SQLite triggers ``<name>_ins``/``_del``/``_upd`` on ``table`` that count a row in
+    (``bump("NEW", 1)``) and out (``bump("OLD", -1)``), and move it when one of ``keys``
+    changes."""
+    changed = " OR ".join(f"OLD.{k} IS NOT NEW.{k}" for k in keys)
+    return [
+        f"""CREATE TRIGGER IF NOT EXISTS {name}_ins AFTER INSERT ON {table}
+        BEGIN {bump("NEW", 1)} END""",
+        f"""CREATE TRIGGER IF NOT EXISTS {name}_del AFTER DELETE ON {table}
+        BEGIN {bump("OLD", -1)} END""",
+        f"""CREATE TRIGGER IF NOT EXISTS {name}_upd AFTER UPDATE OF {", ".join(keys)} ON {table}
+        WHEN {changed} BEGIN {bump("OLD", -1)} {bump("NEW", 1)} END""",
+    ]
 
 
 def _sqlite_triggers(comments: bool) -> list[str]:
     """The group counts' SQLite triggers (one writer at a time: no lock order to keep)."""
     statements = [
         *SQLITE_BACKWARD,  # re-created: their bodies differ with and without comments
-        f"""CREATE TRIGGER IF NOT EXISTS tickets_count_ins AFTER INSERT ON tickets_ticket
-        BEGIN {_sqlite_bump("NEW", 1, comments=comments)} END""",
-        f"""CREATE TRIGGER IF NOT EXISTS tickets_count_del AFTER DELETE ON tickets_ticket
-        BEGIN {_sqlite_bump("OLD", -1, comments=comments)} END""",
-        f"""CREATE TRIGGER IF NOT EXISTS tickets_count_upd
-        AFTER UPDATE OF {_MOVING_LIST} ON tickets_ticket
-        WHEN {_SQLITE_CHANGED}
-        BEGIN {_sqlite_bump("OLD", -1, comments=comments)}
-              {_sqlite_bump("NEW", 1, comments=comments)} END""",
+        *_sqlite_row_triggers(
+            "tickets_count",
+            "tickets_ticket",
+            MOVING_COLUMNS,
+            lambda r, d: _sqlite_bump(r, d, comments=comments),
+        ),
         """CREATE TRIGGER IF NOT EXISTS tickets_assignee_ins
         AFTER INSERT ON tickets_ticketassignment BEGIN
         UPDATE tickets_ticket SET assignee_count = assignee_count + 1 WHERE id = NEW.ticket_id;
@@ -365,16 +377,12 @@ def _sqlite_triggers(comments: bool) -> list[str]:
         END""",
     ]
     if comments:
-        statements += [
-            f"""CREATE TRIGGER IF NOT EXISTS tickets_comment_count_ins
-            AFTER INSERT ON tickets_comment BEGIN {_sqlite_comment_bump("NEW", 1)} END""",
-            f"""CREATE TRIGGER IF NOT EXISTS tickets_comment_count_del
-            AFTER DELETE ON tickets_comment BEGIN {_sqlite_comment_bump("OLD", -1)} END""",
-            f"""CREATE TRIGGER IF NOT EXISTS tickets_comment_count_upd
-            AFTER UPDATE OF ticket_id, is_internal ON tickets_comment
-            WHEN OLD.ticket_id IS NOT NEW.ticket_id OR OLD.is_internal IS NOT NEW.is_internal
-            BEGIN {_sqlite_comment_bump("OLD", -1)} {_sqlite_comment_bump("NEW", 1)} END""",
-        ]
+        statements += _sqlite_row_triggers(
+            "tickets_comment_count",
+            "tickets_comment",
+            ("ticket_id", "is_internal"),
+            _sqlite_comment_bump,
+        )
     return statements
 
 
@@ -523,14 +531,12 @@ def _sqlite_of_assignments(r: str, d: int) -> str:
 
 
 ASSIGNEE_SQLITE = [
-    f"""CREATE TRIGGER IF NOT EXISTS tickets_assignee_user_ins
-    AFTER INSERT ON tickets_ticketassignment BEGIN {_sqlite_of_ticket("NEW", 1)} END""",
-    f"""CREATE TRIGGER IF NOT EXISTS tickets_assignee_user_del
-    AFTER DELETE ON tickets_ticketassignment BEGIN {_sqlite_of_ticket("OLD", -1)} END""",
-    f"""CREATE TRIGGER IF NOT EXISTS tickets_assignee_user_upd
-    AFTER UPDATE OF ticket_id, user_id ON tickets_ticketassignment
-    WHEN OLD.ticket_id IS NOT NEW.ticket_id OR OLD.user_id IS NOT NEW.user_id
-    BEGIN {_sqlite_of_ticket("OLD", -1)} {_sqlite_of_ticket("NEW", 1)} END""",
+    *_sqlite_row_triggers(
+        "tickets_assignee_user",
+        "tickets_ticketassignment",
+        ("ticket_id", "user_id"),
+        _sqlite_of_ticket,
+    ),
     f"""CREATE TRIGGER IF NOT EXISTS tickets_assignee_move_upd
     AFTER UPDATE OF project_id, state_id ON tickets_ticket
     WHEN OLD.project_id IS NOT NEW.project_id OR OLD.state_id IS NOT NEW.state_id
