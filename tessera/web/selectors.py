@@ -26,7 +26,10 @@ SORTS = {
     "-created": ("-created_at", "-id"),
     "created": ("created_at", "id"),
     "-updated": ("-updated_at", "-id"),
-    "-priority": ("-priority", "-created_at", "-id"),
+    # Highest first and, within a priority, the longest waiting first: the order a queue
+    # is worked in, and the (priority, created_at) index read backwards (newest first
+    # within a priority sorted every visible ticket: 0.5 s at 1M).
+    "-priority": ("-priority", "created_at", "id"),
     "priority": ("priority", "-created_at", "-id"),
     "title": ("title", "id"),
     "number": ("project_id", "number"),
@@ -35,7 +38,7 @@ SORT_LABELS = {
     "-created": "Newest first",
     "created": "Oldest first",
     "-updated": "Recently updated",
-    "-priority": "Priority, highest first",
+    "-priority": "Priority, highest first (oldest first within)",
     "priority": "Priority, lowest first",
     "title": "Title A–Z",
     "number": "Number",

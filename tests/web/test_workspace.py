@@ -60,6 +60,14 @@ def test_filters_sort_and_search(desk, tickets, browser_client, query, expected)
         assert titles(r) == expected
 
 
+def test_priority_sort_puts_the_longest_waiting_first_within_a_priority(
+    desk, tickets, make_ticket, browser_client
+):
+    later = make_ticket(desk["project"], desk["customer"], "Delta printer again", priority=4)
+    r = browser_client(desk["agent"]).get("/tickets/?sort=-priority")
+    assert titles(r)[:2] == ["Alpha printer jam", later.title]
+
+
 def test_htmx_request_gets_only_the_results(desk, tickets, browser_client):
     r = browser_client(desk["agent"]).get(
         "/tickets/?q=alpha", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="results"
