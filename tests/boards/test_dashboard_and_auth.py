@@ -185,3 +185,33 @@ def test_list_query_count_is_constant(board, client_for, make_ticket, url, role)
         assert r.status_code == 200, r.content
         counts.append(len(ctx))
     assert counts[0] == counts[1], (url, counts)
+
+
+def test_login_refuses_an_overlong_username_with_a_400(make_user, api):
+    """A username longer than any login (254) is a 400 and records nothing: it overflowed
+    the failed-login record's column on PostgreSQL (a 500 the fuzzer found)."""
+    from axes.models import AccessAttempt
+
+    user = make_user("boardlogin")
+    client = api()
+    ok = client.post(
+        "/api/tickets/auth/login/",
+        {"username": "boardlogin", "password": "pw-Secret-123"},
+        format="json",
+    )
+    assert ok.status_code == 200 and ok.json()["user"]["id"] == user.pk
+    for body, fmt in (({"username": "x" * 300, "password": "p"}, "json"),
+                      ({"username": "y" * 255, "password": "p"}, "multipart")):  # fmt: skip
+        r = client.post("/api/tickets/auth/login/", body, format=fmt)
+        assert r.status_code == 400 and "username" in r.json(), r.content
+    assert not AccessAttempt.objects.filter(username__startswith="xxx").exists()
+
+
+def test_user_authenticate_refuses_a_login_longer_than_any_user_has(rf, make_user):
+    from tessera.core.accounts.login import MAX_LOGIN_LENGTH, user_authenticate
+
+    make_user("shortname")
+    request = rf.post("/login")
+    assert (
+        user_authenticate(request=request, login="z" * (MAX_LOGIN_LENGTH + 1), password="x") is None
+    )

@@ -10,6 +10,9 @@ from tessera.core.common.errors import TesseraError
 
 from .models import User
 
+# The longest login a user can have: an e-mail address (254); a username is at most 150.
+MAX_LOGIN_LENGTH = 254
+
 
 class LoginLockedOut(TesseraError):
     """Too many failed login attempts; try again later."""
@@ -25,6 +28,8 @@ def user_authenticate(*, request: HttpRequest, login: str, password: str) -> Use
     ``request`` must be Django's HttpRequest (``drf_request._request``): django-axes reads the
     client address from it and flags lockouts on it.
     """
+    if len(login) > MAX_LOGIN_LENGTH:
+        return None  # no username or e-mail address is this long (nor fits axes' record)
     user = authenticate(request, username=login, password=password)
     if user is None:
         if getattr(request, "axes_locked_out", False):

@@ -38,8 +38,10 @@ class RegisterInput(serializers.Serializer):
 
 
 class BoardsLoginInput(serializers.Serializer):
-    username = serializers.CharField()
-    password = serializers.CharField(write_only=True)
+    # as long as a username or an e-mail address can be (the other surfaces' bounds): a
+    # longer one overflowed the failed-login record's column, a 500
+    username = serializers.CharField(max_length=254)
+    password = serializers.CharField(max_length=4096, write_only=True)
 
 
 def tokens_for(user) -> dict[str, str]:
