@@ -90,7 +90,7 @@ _PG_KEY_OF = (
 )
 # The bump function's signatures: without and with the comment counts (``tickets.0009``).
 _PG_BUMP_ARGS = "bigint, bigint, integer, bigint, bigint, integer, integer, integer, bigint"
-_PG_BUMP_SIGNATURES = (f"{_PG_BUMP_ARGS}", f"{_PG_BUMP_ARGS}, integer, integer")
+_PG_BUMP_SIGNATURES = (_PG_BUMP_ARGS, f"{_PG_BUMP_ARGS}, integer, integer")
 # A ticket's public comments and internal notes, counted into ``cp`` and ``ci``.
 _PG_COUNT_COMMENTS = """
     SELECT COUNT(*) FILTER (WHERE NOT is_internal), COUNT(*) FILTER (WHERE is_internal)
