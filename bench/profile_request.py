@@ -30,6 +30,9 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE the slowest")
     parser.add_argument(
+        "--explain-all", action="store_true", help="EXPLAIN ANALYZE every query but the first"
+    )
+    parser.add_argument(
         "--split",
         type=int,
         default=0,
@@ -140,11 +143,13 @@ def main() -> int:
                 _split(args.split, client, kind, cand, extra)
             if args.cprofile:
                 _cprofile(args.cprofile, client, kind, cand, extra)
-            if args.explain and queries and kind != "create":
-                slowest = max(queries)[1]
-                with connection.cursor() as cur:
-                    cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + slowest)
-                    print("\n".join("      " + r[0] for r in cur.fetchall()))
+            if (args.explain or args.explain_all) and queries and kind != "create":
+                explained = [max(queries)[1]] if not args.explain_all else [q[1] for q in queries]
+                for sql in explained:
+                    with connection.cursor() as cur:
+                        cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+                        print(f"      -- {sql[:3000]}")
+                        print("\n".join("      " + r[0] for r in cur.fetchall()))
     return 0
 
 

@@ -143,6 +143,9 @@ def database_config() -> dict:
         if config["ENGINE"] == "django.db.backends.sqlite3":
             config.setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
         else:
+            if config["ENGINE"] == "django.db.backends.postgresql":
+                # Django's backend with timestamps read in C (the module says why)
+                config["ENGINE"] = "tessera.core.common.postgresql"
             postgres_options(config.setdefault("OPTIONS", {}))
         return config
     return {
