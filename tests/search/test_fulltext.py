@@ -284,3 +284,40 @@ def test_a_search_with_few_matches_pages_them_by_id(setup, settings, api):
     assert boards.status_code == 200
     both = client.get("/api/ticketing/tickets/?search=zanzibar+ferry").json()
     assert both["count"] == 3 and both["results"][0]["id"] == rare[2].pk
+
+
+def test_a_search_reads_the_words_of_the_projects_its_caller_may_see(setup, make_project, member):
+    """The index holds each word per project (PostgreSQL: ``scope``); a search asks only
+    for the words of the projects its list can show, and the index follows a ticket to
+    its new project whatever moved it."""
+    owner, first = setup
+    second = make_project("servicedesk", "SRC2", owner=owner)
+    in_first = new_ticket(owner, first, "Keyboard rattles", "loose keycap")
+    in_second = new_ticket(owner, second, "Keyboard missing", "keycap lost")
+    agent_first, agent_second = member(first, "agent"), member(second, "agent")
+
+    def seen_by(user, text: str) -> list[int]:
+        return sorted(found(text, tickets_visible_to(user, template="servicedesk")))
+
+    assert seen_by(agent_first, "keyboard keycap") == [in_first.pk]
+    assert seen_by(agent_second, "keyboard keycap") == [in_second.pk]
+    assert seen_by(owner, "keyboard keycap") == sorted([in_first.pk, in_second.pk])
+    assert found("keyboard", tickets_visible_to(owner, template="boards")) == []
+    assert sorted(found("keyboard", tickets_visible_to(owner))) == sorted(
+        [in_first.pk, in_second.pk]
+    )
+
+    # no service: a raw move, as an import or an admin might make it
+    Ticket.objects.filter(pk=in_first.pk).update(project=second, number=99)
+    assert seen_by(agent_first, "rattles") == []
+    assert seen_by(agent_second, "rattles") == [in_first.pk]
+    assert seen_by(agent_second, "keyboard keycap") == sorted([in_first.pk, in_second.pk])
+
+
+def test_a_word_too_long_to_scope_is_left_out_without_failing_the_write(setup):
+    """A lexeme is at most 2,046 bytes; a 2,040-letter word with its project in front would
+    not fit, so only the index of scoped words leaves it out (no search term is as long)."""
+    owner, project = setup
+    long_word = "x" * 2040
+    ticket = new_ticket(owner, project, "Huge paste", f"{long_word} trailing words")
+    assert found("huge trailing") == [ticket.pk]

@@ -108,7 +108,7 @@ def _gin_options() -> list[str]:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT coalesce(reloptions, '{}') FROM pg_class WHERE relname = %s",
-            ["search_ticketdocument_gin"],
+            ["search_ticketdocument_scope_gin"],
         )
         return list(cursor.fetchone()[0])
 

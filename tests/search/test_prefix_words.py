@@ -112,9 +112,10 @@ def test_words_with_quotes_and_backslashes_are_quoted(setup):
             "INSERT INTO search_word (word) VALUES (%s), (%s)", ["oddq'uote", "oddb\\slash"]
         )
         cursor.execute(
-            "UPDATE search_ticketdocument SET document = document || %s::tsvector "
-            "WHERE ticket_id = %s",
-            ["'oddq''uote' 'oddb\\\\slash'", ticket.pk],
+            # both columns, as search_ticket_refresh writes them
+            "UPDATE search_ticketdocument SET document = document || %(w)s::tsvector, "
+            "scope = search_scoped(%(p)s, document || %(w)s::tsvector) WHERE ticket_id = %(t)s",
+            {"w": "'oddq''uote' 'oddb\\\\slash'", "p": project.pk, "t": ticket.pk},
         )
     assert "oddb\\\\slash" in selectors._pg_query(["oddb"])
     assert found("oddq") == found("oddb") == {ticket.pk}
@@ -147,8 +148,8 @@ def test_two_writers_adding_each_others_new_words_never_wait():
     params.pop("prepare_threshold", None)
     first, second = psycopg.connect(**params), psycopg.connect(**params)
     insert = (
-        "INSERT INTO search_ticketdocument (ticket_id, document) "
-        "VALUES (%s, to_tsvector('simple', %s))"
+        "INSERT INTO search_ticketdocument (ticket_id, document, scope) "
+        "VALUES (%s, to_tsvector('simple', %s), ''::tsvector)"
     )
     try:
         for conn in (first, second):

@@ -23,8 +23,8 @@ from django.db.migrations import RunPython
 # Long texts are capped so a huge comment thread cannot overflow a tsvector (1 MB).
 TEXT_CAP = 200_000
 
-PG_REFRESH_SELECT = f"""
-    SELECT t.id,
+# A ticket's document (alias ``t``, its project ``p``).
+_PG_DOCUMENT = f"""
         setweight(to_tsvector('simple',
             t.number::text || ' ' || p.key || '-' || t.number::text || ' '
             || lpad(t.number::text, 6, '0') || ' ' || coalesce(t.title, '')), 'A')
@@ -34,8 +34,13 @@ PG_REFRESH_SELECT = f"""
         || setweight(to_tsvector('simple', left(coalesce(t.description, ''), {TEXT_CAP})), 'C')
         || setweight(to_tsvector('simple', left(coalesce((
             SELECT string_agg(c.body, ' ') FROM tickets_comment c
-            WHERE c.ticket_id = t.id), ''), {TEXT_CAP})), 'D')
-    FROM tickets_ticket t JOIN projects_project p ON p.id = t.project_id
+            WHERE c.ticket_id = t.id), ''), {TEXT_CAP})), 'D')"""
+
+_PG_TICKET_AND_PROJECT = "FROM tickets_ticket t JOIN projects_project p ON p.id = t.project_id"
+
+PG_REFRESH_SELECT = f"""
+    SELECT t.id,{_PG_DOCUMENT}
+    {_PG_TICKET_AND_PROJECT}
 """
 
 # Set-based variant for a range of ticket ids (bulk loaders): aggregates tags and comments
@@ -49,18 +54,20 @@ PG_BULK_INSERT = f"""
         SELECT c.ticket_id, string_agg(c.body, ' ') AS bodies FROM tickets_comment c
         WHERE c.ticket_id BETWEEN %(first)s AND %(last)s GROUP BY c.ticket_id
     )
-    INSERT INTO search_ticketdocument (ticket_id, document)
-    SELECT t.id,
+    INSERT INTO search_ticketdocument (ticket_id, document, scope)
+    SELECT d.id, d.document, search_scoped(d.project_id, d.document) FROM (
+    SELECT t.id, t.project_id,
         setweight(to_tsvector('simple',
             t.number::text || ' ' || p.key || '-' || t.number::text || ' '
             || lpad(t.number::text, 6, '0') || ' ' || coalesce(t.title, '')), 'A')
         || setweight(to_tsvector('simple', coalesce(tg.names, '')), 'B')
         || setweight(to_tsvector('simple', left(coalesce(t.description, ''), {TEXT_CAP})), 'C')
         || setweight(to_tsvector('simple', left(coalesce(cm.bodies, ''), {TEXT_CAP})), 'D')
+        AS document
     FROM tickets_ticket t JOIN projects_project p ON p.id = t.project_id
     LEFT JOIN tg ON tg.ticket_id = t.id LEFT JOIN cm ON cm.ticket_id = t.id
-    WHERE t.id BETWEEN %(first)s AND %(last)s
-    ON CONFLICT (ticket_id) DO UPDATE SET document = EXCLUDED.document
+    WHERE t.id BETWEEN %(first)s AND %(last)s) d
+    ON CONFLICT (ticket_id) DO UPDATE SET document = EXCLUDED.document, scope = EXCLUDED.scope
 """
 
 PG_FORWARD = [
@@ -407,16 +414,105 @@ def run_statements(statements: Callable[..., list[str]]) -> RunPython:
 # search or write pays for anyone else's. ``manage.py generate`` turns the list on for its
 # batches and merges it at the end (``index.gin_pending_list``).
 
-GIN_INDEX = "search_ticketdocument_gin"
+# The index of the documents' words (migrations 0001 and 0003; replaced by the scoped
+# index below in 0004).
+DOCUMENT_GIN_INDEX = "search_ticketdocument_gin"
 
-PG_GIN_FORWARD = [
-    f"ALTER INDEX {GIN_INDEX} SET (fastupdate = off)",
-    f"SELECT gin_clean_pending_list('{GIN_INDEX}'::regclass)",
-]
-PG_GIN_BACKWARD = [f"ALTER INDEX {GIN_INDEX} RESET (fastupdate)"]
+
+def _gin_written_directly(index: str) -> list[str]:
+    return [
+        f"ALTER INDEX {index} SET (fastupdate = off)",
+        f"SELECT gin_clean_pending_list('{index}'::regclass)",
+    ]
 
 
 def gin_statements(vendor: str, *, forward: bool) -> list[str]:
     if vendor != "postgresql":
         return []
-    return PG_GIN_FORWARD if forward else PG_GIN_BACKWARD
+    if forward:
+        return _gin_written_directly(DOCUMENT_GIN_INDEX)
+    return [f"ALTER INDEX {DOCUMENT_GIN_INDEX} RESET (fastupdate)"]
+
+
+# ---- words scoped by project (PostgreSQL) ----------------------------------------------
+#
+# A search reads the GIN postings of its words across every ticket of the installation,
+# then drops the matches outside the caller's projects: at 1,000,000 tickets in eight
+# projects, a two-word search of the service desk's two projects decoded the postings of
+# 23,316 matching documents to keep 8,464 (14.5 ms of its 21 ms count). ``scope`` holds the
+# same words qualified by the ticket's project (``5:login``), without positions, and the
+# GIN index is built on it: a search asks for its words in the projects it may show
+# (``(5:screen | 5:screenshot) & 5:login | (6:screen | 6:screenshot) & 6:login``) and reads
+# only their postings (``selectors._match_sql``), so its cost follows the size of the
+# caller's projects, not of the installation. ``document`` keeps positions and weights for ranking and the vocabulary.
+# A word longer than the scoped lexeme allows (2,046 bytes with its project) is left out of
+# ``scope``: no search term is that long (``selectors.MAX_TERM_LENGTH``).
+
+SCOPE_GIN_INDEX = "search_ticketdocument_scope_gin"
+
+PG_SCOPED = """
+    CREATE FUNCTION search_scoped(project bigint, document tsvector) RETURNS tsvector
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+        SELECT array_to_tsvector(ARRAY(
+            SELECT project::text || ':' || w FROM unnest(tsvector_to_array(document)) w
+            WHERE octet_length(w) <= 2000))
+    $$
+"""
+
+# ``search_ticket_refresh`` as 0001 created it, and as 0004 replaces it.
+_PG_REFRESH_0001 = f"""
+    CREATE OR REPLACE FUNCTION search_ticket_refresh(tid bigint) RETURNS void
+    LANGUAGE sql AS $$
+        INSERT INTO search_ticketdocument (ticket_id, document)
+        {PG_REFRESH_SELECT} WHERE t.id = tid
+        ON CONFLICT (ticket_id) DO UPDATE SET document = EXCLUDED.document
+    $$
+"""
+_PG_REFRESH_SCOPED = f"""
+    CREATE OR REPLACE FUNCTION search_ticket_refresh(tid bigint) RETURNS void
+    LANGUAGE sql AS $$
+        INSERT INTO search_ticketdocument (ticket_id, document, scope)
+        SELECT d.id, d.document, search_scoped(d.project_id, d.document) FROM (
+            SELECT t.id, t.project_id,{_PG_DOCUMENT} AS document
+            {_PG_TICKET_AND_PROJECT} WHERE t.id = tid) d
+        ON CONFLICT (ticket_id) DO UPDATE
+            SET document = EXCLUDED.document, scope = EXCLUDED.scope
+    $$
+"""
+
+PG_SCOPE_FORWARD = [
+    PG_SCOPED,
+    # The documents' index goes first: the backfill below then rewrites only the table.
+    f"DROP INDEX IF EXISTS {DOCUMENT_GIN_INDEX}",
+    "ALTER TABLE search_ticketdocument ADD COLUMN scope tsvector",
+    _PG_REFRESH_SCOPED,
+    """
+    UPDATE search_ticketdocument d SET scope = search_scoped(t.project_id, d.document)
+    FROM tickets_ticket t WHERE t.id = d.ticket_id
+    """,
+    "DELETE FROM search_ticketdocument WHERE scope IS NULL",  # no ticket any more
+    "ALTER TABLE search_ticketdocument ALTER COLUMN scope SET NOT NULL",
+    f"""CREATE INDEX {SCOPE_GIN_INDEX} ON search_ticketdocument USING gin (scope)
+        WITH (fastupdate = off)""",
+    "ANALYZE search_ticketdocument",
+]
+
+PG_SCOPE_BACKWARD = [
+    f"DROP INDEX IF EXISTS {SCOPE_GIN_INDEX}",
+    _PG_REFRESH_0001,
+    "ALTER TABLE search_ticketdocument DROP COLUMN scope",
+    f"""CREATE INDEX {DOCUMENT_GIN_INDEX} ON search_ticketdocument USING gin (document)
+        WITH (fastupdate = off)""",
+    "DROP FUNCTION IF EXISTS search_scoped(bigint, tsvector)",
+]
+
+
+def scope_statements(vendor: str, *, forward: bool) -> list[str]:
+    if vendor != "postgresql":
+        return []
+    return PG_SCOPE_FORWARD if forward else PG_SCOPE_BACKWARD
+
+
+# The GIN index searches read now, and its normal state (``index.gin_pending_list``).
+GIN_INDEX = SCOPE_GIN_INDEX
+PG_GIN_FORWARD = _gin_written_directly(GIN_INDEX)

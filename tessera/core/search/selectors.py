@@ -18,11 +18,16 @@ from django.db import connection
 from django.db.models import F, FloatField, QuerySet
 from django.db.models.expressions import RawSQL
 
+from tessera.core.common.prepared import Prepared
 from tessera.core.tickets.counts import with_count_limit
 
 WORD_RE = re.compile(r"[^\W_]+")
 MAX_TERMS = 16
 MAX_TERM_LENGTH = 64
+
+# Stands for the project id in a scoped query's lexemes (``ddl``, "words scoped by
+# project"), replaced by each project's; no search term holds braces.
+PROJECT_PLACEHOLDER = "{p}:"
 
 # Relative weights: number and title, tags, description, comments.
 SQLITE_WEIGHTS = "10.0, 10.0, 4.0, 2.0, 1.0"
@@ -53,13 +58,9 @@ def _lexeme(word: str) -> str:
     return f"'{escaped}'"
 
 
-def _pg_query(terms: list[str]) -> str:
-    """The tsquery text for ``terms``, each term a prefix: as its indexed words
-    (``('screen' | 'screenshot')``) where the vocabulary (``search_word``, see
-    ``tessera.core.search.ddl``) lists between one and ``MAX_PREFIX_WORDS`` of them, else as a
-    prefix term (``'screen':*``). Exact words are found in GIN's entries directly; a prefix
-    reads every posting of every word it starts into a lossy bitmap (70 ms against 20 ms for
-    a common prefix at 1,000,000 tickets). One query for all terms."""
+def _pg_words(terms: list[str]) -> dict[str, list[str]]:
+    """The indexed words each term is a prefix of (at most ``MAX_PREFIX_WORDS`` + 1 each),
+    from the vocabulary (``search_word``, see ``tessera.core.search.ddl``). One query."""
     bounds = [
         (term, upper)
         for term in dict.fromkeys(terms)
@@ -78,50 +79,82 @@ def _pg_query(terms: list[str]) -> str:
             )
             for term, word in cursor.fetchall():
                 words.setdefault(term, []).append(word)
+    return words
+
+
+def _pg_query(terms: list[str], words: dict[str, list[str]] | None = None, scope: str = "") -> str:
+    """The tsquery text for ``terms``, each term a prefix: as its indexed words
+    (``('screen' | 'screenshot')``) where ``words`` lists between one and
+    ``MAX_PREFIX_WORDS`` of them, else as a prefix term (``'screen':*``). Exact words are
+    found in GIN's entries directly; a prefix reads every posting of every word it starts
+    into a lossy bitmap (70 ms against 20 ms for a common prefix at 1,000,000 tickets).
+    ``scope`` leads every lexeme: ``{p}:`` for the index of words scoped by project."""
+    if words is None:
+        words = _pg_words(terms)
     parts = []
     for term in terms:
         found = words.get(term, [])
         if term.isdigit():
-            parts.append(_lexeme(term))  # a whole number: exact (see the module)
+            parts.append(_lexeme(scope + term))  # a whole number: exact (see the module)
         elif 0 < len(found) <= MAX_PREFIX_WORDS:
-            parts.append("(" + " | ".join(_lexeme(w) for w in found) + ")")
+            parts.append("(" + " | ".join(_lexeme(scope + w) for w in found) + ")")
         else:
-            parts.append(f"{_lexeme(term)}:*")
+            parts.append(f"{_lexeme(scope + term)}:*")
     return " & ".join(parts)
 
 
-def _match_sql(terms: list[str]) -> tuple[str, str, str]:
-    """(ids subquery, rank expression over ``tickets_ticket.id``, query parameter)."""
+def _match_sql(terms: list[str], projects: list[int] | None) -> tuple[str, str, str]:
+    """(ids subquery, its tsquery or FTS5 query, rank expression over
+    ``tickets_ticket.id``, rank query). On PostgreSQL the ids are read from the words
+    scoped by project (``ddl``, "words scoped by project"): those of ``projects``, or of
+    every project when None. The scoped query is one value, computed once per statement."""
     if connection.vendor == "postgresql":
-        query = _pg_query(terms)
-        ids = "SELECT ticket_id FROM search_ticketdocument WHERE document @@ %s::tsquery"
+        words = _pg_words(terms)
+        scoped = _pg_query(terms, words, scope=PROJECT_PLACEHOLDER)
+        if projects is None:
+            projects = _ALL_PROJECTS.rows()
+        ids = "SELECT ticket_id FROM search_ticketdocument WHERE scope @@ %s::tsquery"
         rank = (
             "(SELECT ts_rank('{0.1, 0.3, 0.6, 1.0}', d.document, %s::tsquery) "
             "FROM search_ticketdocument d WHERE d.ticket_id = tickets_ticket.id)"
         )
-        return ids, rank, query
+        # No project: a tsquery that no scoped word can match (a project id is a number).
+        either = " | ".join(f"({scoped.replace('{p}', str(int(p)))})" for p in projects)
+        return ids, either or "'{none}'", rank, _pg_query(terms, words)
     query = " AND ".join(f'"{t}"' if t.isdigit() else f'"{t}"*' for t in terms)
     ids = "SELECT rowid FROM search_ticketdocument WHERE search_ticketdocument MATCH %s"
     rank = (
         f"(SELECT -bm25(search_ticketdocument, {SQLITE_WEIGHTS}) FROM search_ticketdocument "
         "WHERE search_ticketdocument MATCH %s AND rowid = tickets_ticket.id)"
     )
-    return ids, rank, query
+    return ids, query, rank, query
 
 
-def tickets_matching(qs: QuerySet, text: str, *, number: int | None = None) -> QuerySet:
+def _all_project_ids():
+    from tessera.core.projects.models import Project
+
+    return Project.objects.order_by("pk").values_list("pk", flat=True)
+
+
+_ALL_PROJECTS = Prepared(_all_project_ids)
+
+
+def tickets_matching(
+    qs: QuerySet, text: str, *, number: int | None = None, projects: list[int] | None = None
+) -> QuerySet:
     """Filter ``qs`` (tickets) to those whose document matches ``text``, or whose number is
-    ``number``. Unless the caller already chose an order, best matches come first
-    (exact number, then weighted relevance, then newest)."""
+    ``number``. ``projects``: the only projects ``qs`` holds tickets of (None: any), whose
+    words alone the index reads. Unless the caller already chose an order, best matches
+    come first (exact number, then weighted relevance, then newest)."""
     terms = search_terms(text)
     if not terms and number is None:
         return qs.none()
     parts: list[str] = []
     params: list = []
     if terms:
-        ids, rank_sql, query = _match_sql(terms)
+        ids, match_query, rank_sql, query = _match_sql(terms, projects)
         parts.append(ids)
-        params.append(query)
+        params.append(match_query)
     if number is not None:
         # through the projects: one probe of the (project, number) index per project (a
         # number alone would read that whole index: 38 ms at 1M)

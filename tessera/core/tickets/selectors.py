@@ -126,6 +126,12 @@ def narrow_count_and_page(
     return total, [pk for _, pk in fetched if pk is not None]
 
 
+# The projects a query of ``tickets_visible_to`` can hold tickets of, kept on the query for
+# its full-text search (``ticket_search``): a list of ids, a function giving them, or None
+# (any project).
+PROJECT_SCOPE = "tessera_project_scope"
+
+
 def tickets_visible_to(actor, *, template: str | None = None) -> QuerySet[Ticket]:
     qs = Ticket.objects.all()
     if template is not None:
@@ -138,7 +144,26 @@ def tickets_visible_to(actor, *, template: str | None = None) -> QuerySet[Ticket
             qs = qs.filter(pk__in=Ticket.objects.filter(q).values("pk"))
         else:
             qs = qs.filter(q)
+    setattr(qs.query, PROJECT_SCOPE, _project_scope(actor, template))
     return qs
+
+
+def _project_scope(actor, template: str | None):
+    """What ``visibility_q`` confines ``actor`` to: the member projects (of ``template``),
+    or for a superuser the template's projects (read only if a search asks) or any."""
+    if actor.is_superuser:
+        return None if template is None else (lambda: _PROJECTS_OF_TEMPLATE.rows(template))
+    return sorted(
+        pid
+        for pid, access in permissions.memberships(actor).items()
+        if template is None or access.template == template
+    )
+
+
+def search_scope(qs: QuerySet[Ticket]) -> list[int] | None:
+    """The project ids ``qs`` can hold tickets of (``PROJECT_SCOPE``); None: any project."""
+    scope = getattr(qs.query, PROJECT_SCOPE, None)
+    return scope() if callable(scope) else scope
 
 
 # Every ticket list's default order: newest first, the id breaking ties.
@@ -389,7 +414,9 @@ def ticket_search(qs: QuerySet[Ticket], text: str) -> QuerySet[Ticket]:
     from tessera.core.search.selectors import tickets_matching
 
     match = NUMBER_RE.match(text)
-    return tickets_matching(qs, text, number=int(match.group(1)) if match else None)
+    return tickets_matching(
+        qs, text, number=int(match.group(1)) if match else None, projects=search_scope(qs)
+    )
 
 
 # The columns of a kanban card (``values()`` names), read in the page's one query.
