@@ -129,6 +129,33 @@ def test_comment_list_counts_from_the_kept_counts(admin_client, tickets, client)
     assert history.context["cl"].result_count == Event.objects.filter(action="commented").count()
 
 
+def test_comment_search_finds_the_text_through_the_index_and_an_author(
+    admin_client, tickets, client, agent
+):
+    """A search finds the comments holding its text (among the tickets the full-text
+    index finds for it), not the other comments of those tickets; a username finds that
+    author's comments."""
+    a, b = tickets
+    comment(client, a["id"], "Rebooted the router twice")
+    comment(client, b["id"], "Customer called back")
+
+    def shown(q: str) -> set[str]:
+        response = admin_client.get("/admin/ticketing/ticketcomment/", {"q": q})
+        assert response.status_code == 200
+        return {c.body for c in response.context["cl"].result_list}
+
+    assert shown("router") == {"Rebooted the router twice"}
+    assert shown("ROUTER twice") == {"Rebooted the router twice"}  # any case
+    assert shown("twice router") == set()  # the text as typed, not any order of its words
+    assert shown("rebooted the") == {"Rebooted the router twice"}
+    assert shown(agent.username) == {
+        "First reply",
+        "Rebooted the router twice",
+        "Customer called back",
+    }
+    assert shown("nothing-like-it") == set()
+
+
 STATUS_OPEN_COLOR = "#0288d1"
 
 

@@ -163,6 +163,14 @@ def tickets_visible_to(actor, *, template: str | None = None) -> QuerySet[Ticket
     return qs
 
 
+def tickets_of_template(template: str) -> QuerySet[Ticket]:
+    """Every ticket of ``template``'s projects (the admin's view), its search confined to
+    them (``PROJECT_SCOPE``)."""
+    qs = Ticket.objects.filter(project_id__in_array=projects_of_template(template))
+    setattr(qs.query, PROJECT_SCOPE, lambda: _PROJECTS_OF_TEMPLATE.rows(template))
+    return qs
+
+
 def _project_scope(actor, template: str | None):
     """What ``visibility_q`` confines ``actor`` to: the member projects (of ``template``),
     or for a superuser the template's projects (read only if a search asks) or any."""

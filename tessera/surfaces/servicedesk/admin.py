@@ -28,7 +28,11 @@ from tessera.core.projects.selectors import state_by_key
 from tessera.core.servicedesk import selectors as sd
 from tessera.core.servicedesk import services as sd_services
 from tessera.core.tickets.counts import comment_count, ticket_count, with_count_limit
-from tessera.core.tickets.selectors import projects_of_template, ticket_search
+from tessera.core.tickets.selectors import (
+    projects_of_template,
+    ticket_search,
+    tickets_of_template,
+)
 from tessera.core.tickets.services import attachment_add, ticket_delete
 
 from .models import Ticket, TicketAttachment, TicketComment, TicketHistory
@@ -252,10 +256,9 @@ class HistoryActionFilter(admin.SimpleListFilter):
 
 
 def _servicedesk_tickets() -> QuerySet:
-    """The service desk's tickets by their projects' ids (the kept counts' condition)."""
-    from tessera.core.tickets.models import Ticket as CoreTicket
-
-    return CoreTicket.objects.filter(project_id__in_array=projects_of_template(sd.TEMPLATE))
+    """The service desk's tickets by their projects' ids (the kept counts' condition), a
+    search of them reading the words of those projects only."""
+    return tickets_of_template(sd.TEMPLATE)
 
 
 # ---- model admins ----------------------------------------------------------------------
@@ -331,7 +334,7 @@ class TicketAdmin(admin.ModelAdmin):
         term = (search_term or "").strip()
         if not term:
             return queryset, False
-        matching = ticket_search(Ticket.objects.all(), term).order_by().values("pk")
+        matching = ticket_search(_servicedesk_tickets(), term).order_by().values("pk")
         # The customers first (a small table): an OR with them, when none matches, kept
         # the planner from reading the matches through the full-text index.
         customers = list(
@@ -476,13 +479,39 @@ class TicketAdmin(admin.ModelAdmin):
 class TicketCommentAdmin(admin.ModelAdmin):
     list_display = ["ticket_number", "author", "short_content", "visibility", "created_at"]
     list_filter = ["is_internal", "created_at"]
-    search_fields = ["body", "ticket__title", "author__username"]
+    search_fields = ["body"]  # shows the search box; get_search_results does the search
+    search_help_text = (
+        "Text in comments of the newest 1,000 tickets that mention it, or an author's username"
+    )
     list_select_related = ["ticket__project", "author"]
     autocomplete_fields = ["author"]
     show_full_result_count = False  # one count, not a second one of every comment
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(ticket__in=_servicedesk_tickets())
+
+    def get_search_results(self, request, queryset, search_term):
+        """Comments holding the term, among those of the newest tickets (at most the
+        search limit, 1,000) that the full-text index finds for it (a ticket's document
+        holds its comments), or by the author with that username. Django's own
+        ``icontains`` over every comment, its ticket and author took 2.8 s over 2,000,000
+        comments at 1M; read from a list of ticket ids, a few hundred comments are read."""
+        term = (search_term or "").strip()
+        if not term:
+            return queryset, False
+        limit = settings.TESSERA_SEARCH_MAX_RESULTS
+        tickets = list(
+            ticket_search(_servicedesk_tickets(), term)
+            .order_by("-pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+        condition = Q(ticket_id__in=tickets, body__icontains=term)
+        # the authors apart (a small table): an OR with a join to the users is read as a
+        # scan of every comment
+        authors = list(User.objects.filter(username__iexact=term).values_list("pk", flat=True))
+        if authors:
+            condition |= Q(author_id__in=authors)
+        return queryset.filter(condition), False
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
         """The service desk's comments, all or only the public or internal ones, are
