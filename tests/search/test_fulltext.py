@@ -321,3 +321,20 @@ def test_a_word_too_long_to_scope_is_left_out_without_failing_the_write(setup):
     long_word = "x" * 2040
     ticket = new_ticket(owner, project, "Huge paste", f"{long_word} trailing words")
     assert found("huge trailing") == [ticket.pk]
+
+
+def test_a_search_of_many_projects_keeps_its_terms_prefixes(setup, make_project, monkeypatch):
+    """Past ``MAX_SCOPED_LEXEMES`` (projects × expanded words) a search asks for each term
+    as a prefix once per project: the same matches, a query that stays small."""
+    from tessera.core.search import selectors
+
+    owner, first = setup
+    second = make_project("servicedesk", "SRC3", owner=owner)
+    printer = new_ticket(owner, first, "Printer offline", "printers on floor two")
+    scanner = new_ticket(owner, second, "Print queue stuck", "printing stopped")
+    new_ticket(owner, second, "Unrelated", "nothing here")
+    expected = sorted([printer.pk, scanner.pk])
+    assert sorted(found("print")) == expected
+    monkeypatch.setattr(selectors, "MAX_SCOPED_LEXEMES", 1)
+    assert sorted(found("print")) == expected
+    assert sorted(found("print floor")) == [printer.pk]

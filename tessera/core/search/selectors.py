@@ -29,6 +29,10 @@ MAX_TERM_LENGTH = 64
 # project"), replaced by each project's; no search term holds braces.
 PROJECT_PLACEHOLDER = "{p}:"
 
+# A scoped query repeats its lexemes once per project; above this many lexemes in all, the
+# terms stay prefixes (one lexeme per term and project) instead of their expanded words.
+MAX_SCOPED_LEXEMES = 4096
+
 # Relative weights: number and title, tags, description, comments.
 SQLITE_WEIGHTS = "10.0, 10.0, 4.0, 2.0, 1.0"
 EXACT_NUMBER_BONUS = 100.0
@@ -110,9 +114,13 @@ def _match_sql(terms: list[str], projects: list[int] | None) -> tuple[str, str, 
     every project when None. The scoped query is one value, computed once per statement."""
     if connection.vendor == "postgresql":
         words = _pg_words(terms)
-        scoped = _pg_query(terms, words, scope=PROJECT_PLACEHOLDER)
         if projects is None:
             projects = _ALL_PROJECTS.rows()
+        scoped = _pg_query(terms, words, scope=PROJECT_PLACEHOLDER)
+        if len(projects) * scoped.count(PROJECT_PLACEHOLDER) > MAX_SCOPED_LEXEMES:
+            # many projects (a superuser's search of a large installation): each term once
+            # per project as a prefix, not once per word it expands to
+            scoped = _pg_query(terms, {}, scope=PROJECT_PLACEHOLDER)
         ids = "SELECT ticket_id FROM search_ticketdocument WHERE scope @@ %s::tsquery"
         rank = (
             "(SELECT ts_rank('{0.1, 0.3, 0.6, 1.0}', d.document, %s::tsquery) "
