@@ -286,7 +286,9 @@ def test_a_search_with_few_matches_pages_them_by_id(setup, settings, api):
     assert both["count"] == 3 and both["results"][0]["id"] == rare[2].pk
 
 
-def test_a_search_reads_the_words_of_the_projects_its_caller_may_see(setup, make_project, member):
+def test_a_search_reads_the_words_of_the_projects_its_caller_may_see(
+    setup, make_project, make_user, member
+):
     """The index holds each word per project (PostgreSQL: ``scope``); a search asks only
     for the words of the projects its list can show, and the index follows a ticket to
     its new project whatever moved it."""
@@ -303,6 +305,7 @@ def test_a_search_reads_the_words_of_the_projects_its_caller_may_see(setup, make
     assert seen_by(agent_second, "keyboard keycap") == [in_second.pk]
     assert seen_by(owner, "keyboard keycap") == sorted([in_first.pk, in_second.pk])
     assert found("keyboard", tickets_visible_to(owner, template="boards")) == []
+    assert found("keyboard", tickets_visible_to(make_user("nomember"))) == []  # no project
     assert sorted(found("keyboard", tickets_visible_to(owner))) == sorted(
         [in_first.pk, in_second.pk]
     )

@@ -107,7 +107,7 @@ def _pg_query(terms: list[str], words: dict[str, list[str]] | None = None, scope
     return " & ".join(parts)
 
 
-def _match_sql(terms: list[str], projects: list[int] | None) -> tuple[str, str, str]:
+def _match_sql(terms: list[str], projects: list[int] | None) -> tuple[str, str, str, str]:
     """(ids subquery, its tsquery or FTS5 query, rank expression over
     ``tickets_ticket.id``, rank query). On PostgreSQL the ids are read from the words
     scoped by project (``ddl``, "words scoped by project"): those of ``projects``, or of
@@ -127,7 +127,9 @@ def _match_sql(terms: list[str], projects: list[int] | None) -> tuple[str, str, 
             "FROM search_ticketdocument d WHERE d.ticket_id = tickets_ticket.id)"
         )
         # No project: a tsquery that no scoped word can match (a project id is a number).
-        either = " | ".join(f"({scoped.replace('{p}', str(int(p)))})" for p in projects)
+        either = " | ".join(
+            f"({scoped.replace(PROJECT_PLACEHOLDER, f'{int(p)}:')})" for p in projects
+        )
         return ids, either or "'{none}'", rank, _pg_query(terms, words)
     query = " AND ".join(f'"{t}"' if t.isdigit() else f'"{t}"*' for t in terms)
     ids = "SELECT rowid FROM search_ticketdocument WHERE search_ticketdocument MATCH %s"
