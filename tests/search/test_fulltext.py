@@ -341,3 +341,13 @@ def test_a_search_of_many_projects_keeps_its_terms_prefixes(setup, make_project,
     monkeypatch.setattr(selectors, "MAX_SCOPED_LEXEMES", 1)
     assert sorted(found("print")) == expected
     assert sorted(found("print floor")) == [printer.pk]
+
+
+def test_a_visible_tickets_query_stays_picklable(setup, member):
+    """The search scope kept on the query is plain values (a cached queryset pickles)."""
+    import pickle
+
+    owner, project = setup
+    for user in (owner, member(project, "agent")):
+        qs = tickets_visible_to(user, template="servicedesk")
+        assert pickle.loads(pickle.dumps(qs.query)) is not None

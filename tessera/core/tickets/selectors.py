@@ -142,8 +142,9 @@ def narrow_count_and_page(
 
 
 # The projects a query of ``tickets_visible_to`` can hold tickets of, kept on the query for
-# its full-text search (``ticket_search``): a list of ids, a function giving them, or None
-# (any project).
+# its full-text search (``ticket_search``): a tuple of ids, a blueprint's name (its
+# projects, read only when a search asks), or None (any project). Plain values: a query
+# stays picklable.
 PROJECT_SCOPE = "tessera_project_scope"
 
 
@@ -167,7 +168,7 @@ def tickets_of_template(template: str) -> QuerySet[Ticket]:
     """Every ticket of ``template``'s projects (the admin's view), its search confined to
     them (``PROJECT_SCOPE``)."""
     qs = Ticket.objects.filter(project_id__in_array=projects_of_template(template))
-    setattr(qs.query, PROJECT_SCOPE, lambda: _PROJECTS_OF_TEMPLATE.rows(template))
+    setattr(qs.query, PROJECT_SCOPE, template)
     return qs
 
 
@@ -175,18 +176,22 @@ def _project_scope(actor, template: str | None):
     """What ``visibility_q`` confines ``actor`` to: the member projects (of ``template``),
     or for a superuser the template's projects (read only if a search asks) or any."""
     if actor.is_superuser:
-        return None if template is None else (lambda: _PROJECTS_OF_TEMPLATE.rows(template))
-    return sorted(
-        pid
-        for pid, access in permissions.memberships(actor).items()
-        if template is None or access.template == template
+        return template
+    return tuple(
+        sorted(
+            pid
+            for pid, access in permissions.memberships(actor).items()
+            if template is None or access.template == template
+        )
     )
 
 
 def search_scope(qs: QuerySet[Ticket]) -> list[int] | None:
     """The project ids ``qs`` can hold tickets of (``PROJECT_SCOPE``); None: any project."""
     scope = getattr(qs.query, PROJECT_SCOPE, None)
-    return scope() if callable(scope) else scope
+    if isinstance(scope, str):
+        return _PROJECTS_OF_TEMPLATE.rows(scope)
+    return None if scope is None else list(scope)
 
 
 # Every ticket list's default order: newest first, the id breaking ties.
