@@ -7,9 +7,11 @@ in the writing transaction, so a write is searchable the moment it commits, whic
 path made it (services, admin, bulk loaders).
 
 * PostgreSQL: ``search_ticketdocument(ticket_id PK (row removed by a delete trigger),
-  document tsvector)`` with a GIN index; config ``simple`` (no stemming, no stop words:
+  document tsvector, scope tsvector)``; config ``simple`` (no stemming, no stop words:
   predictable for ticket vocabulary in any language), weights A number/title, B tags,
-  C description, D comments.
+  C description, D comments. ``scope`` holds the same words qualified by the ticket's
+  project, and the GIN index is on it (since ``search.0004``; "words scoped by project"
+  below).
 * SQLite: an FTS5 table (``rowid`` = ticket id, ``unicode61`` with diacritics folded).
 """
 
@@ -444,7 +446,8 @@ def gin_statements(vendor: str, *, forward: bool) -> list[str]:
 # GIN index is built on it: a search asks for its words in the projects it may show
 # (``(5:screen | 5:screenshot) & 5:login | (6:screen | 6:screenshot) & 6:login``) and reads
 # only their postings (``selectors._match_sql``), so its cost follows the size of the
-# caller's projects, not of the installation. ``document`` keeps positions and weights for ranking and the vocabulary.
+# caller's projects, not of the installation. ``document`` keeps positions and weights,
+# for ranking and the vocabulary.
 # A word longer than the scoped lexeme allows (2,046 bytes with its project) is left out of
 # ``scope``: no search term is that long (``selectors.MAX_TERM_LENGTH``).
 
