@@ -72,6 +72,16 @@ PG_BULK_INSERT = f"""
     ON CONFLICT (ticket_id) DO UPDATE SET document = EXCLUDED.document, scope = EXCLUDED.scope
 """
 
+# ``search_ticket_refresh`` as 0001 creates it, and as going back from 0004 restores it.
+_PG_REFRESH_DOCUMENT = f"""
+    CREATE OR REPLACE FUNCTION search_ticket_refresh(tid bigint) RETURNS void
+    LANGUAGE sql AS $$
+        INSERT INTO search_ticketdocument (ticket_id, document)
+        {PG_REFRESH_SELECT} WHERE t.id = tid
+        ON CONFLICT (ticket_id) DO UPDATE SET document = EXCLUDED.document
+    $$
+"""
+
 PG_FORWARD = [
     """
     CREATE TABLE search_ticketdocument (
@@ -82,13 +92,7 @@ PG_FORWARD = [
     )
     """,
     "CREATE INDEX search_ticketdocument_gin ON search_ticketdocument USING gin (document)",
-    f"""
-    CREATE FUNCTION search_ticket_refresh(tid bigint) RETURNS void LANGUAGE sql AS $$
-        INSERT INTO search_ticketdocument (ticket_id, document)
-        {PG_REFRESH_SELECT} WHERE t.id = tid
-        ON CONFLICT (ticket_id) DO UPDATE SET document = EXCLUDED.document
-    $$
-    """,
+    _PG_REFRESH_DOCUMENT,
     """
     CREATE FUNCTION search_trg_ticket() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
@@ -462,15 +466,7 @@ PG_SCOPED = """
     $$
 """
 
-# ``search_ticket_refresh`` as 0001 created it, and as 0004 replaces it.
-_PG_REFRESH_0001 = f"""
-    CREATE OR REPLACE FUNCTION search_ticket_refresh(tid bigint) RETURNS void
-    LANGUAGE sql AS $$
-        INSERT INTO search_ticketdocument (ticket_id, document)
-        {PG_REFRESH_SELECT} WHERE t.id = tid
-        ON CONFLICT (ticket_id) DO UPDATE SET document = EXCLUDED.document
-    $$
-"""
+# ``search_ticket_refresh`` as 0004 replaces it (0001's is ``_PG_REFRESH_DOCUMENT``).
 _PG_REFRESH_SCOPED = f"""
     CREATE OR REPLACE FUNCTION search_ticket_refresh(tid bigint) RETURNS void
     LANGUAGE sql AS $$
@@ -502,7 +498,7 @@ PG_SCOPE_FORWARD = [
 
 PG_SCOPE_BACKWARD = [
     f"DROP INDEX IF EXISTS {SCOPE_GIN_INDEX}",
-    _PG_REFRESH_0001,
+    _PG_REFRESH_DOCUMENT,
     "ALTER TABLE search_ticketdocument DROP COLUMN scope",
     f"""CREATE INDEX {DOCUMENT_GIN_INDEX} ON search_ticketdocument USING gin (document)
         WITH (fastupdate = off)""",
@@ -516,6 +512,5 @@ def scope_statements(vendor: str, *, forward: bool) -> list[str]:
     return PG_SCOPE_FORWARD if forward else PG_SCOPE_BACKWARD
 
 
-# The GIN index searches read now, and its normal state (``index.gin_pending_list``).
-GIN_INDEX = SCOPE_GIN_INDEX
-PG_GIN_FORWARD = _gin_written_directly(GIN_INDEX)
+# The normal state of the GIN index searches read (``index.gin_pending_list``).
+PG_GIN_FORWARD = _gin_written_directly(SCOPE_GIN_INDEX)

@@ -72,6 +72,8 @@ def gin_pending_list(enabled: bool, *, using: str = DEFAULT_DB_ALIAS) -> bool:
     if connection.vendor != "postgresql" or not _index_exists(connection):
         return False
     statements = (
-        [f"ALTER INDEX {ddl.GIN_INDEX} SET (fastupdate = on)"] if enabled else ddl.PG_GIN_FORWARD
+        [f"ALTER INDEX {ddl.SCOPE_GIN_INDEX} SET (fastupdate = on)"]
+        if enabled
+        else ddl.PG_GIN_FORWARD
     )
     return execute_unless_refused(statements, using=using)
