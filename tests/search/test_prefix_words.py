@@ -114,7 +114,8 @@ def test_words_with_quotes_and_backslashes_are_quoted(setup):
         cursor.execute(
             # both columns, as search_ticket_refresh writes them
             "UPDATE search_ticketdocument SET document = document || %(w)s::tsvector, "
-            "scope = search_scoped(%(p)s, document || %(w)s::tsvector) WHERE ticket_id = %(t)s",
+            "scope = search_scoped(%(p)s, (SELECT created_at FROM tickets_ticket WHERE id = %(t)s), "
+            "document || %(w)s::tsvector) WHERE ticket_id = %(t)s",
             {"w": "'oddq''uote' 'oddb\\\\slash'", "p": project.pk, "t": ticket.pk},
         )
     assert "oddb\\\\slash" in selectors._pg_query(["oddb"])

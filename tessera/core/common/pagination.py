@@ -35,3 +35,22 @@ class StandardPagination(PageNumberPagination):
         else:
             self.django_paginator_class = lambda *a, **kw: CountedPaginator(*a, count=count, **kw)
         return super().paginate_queryset(queryset, request, view)
+
+    def depth(self, request) -> int | None:
+        """How many rows the pages up to the requested one show (page × page size); None
+        when the page is not a plain number (the paginator answers that one)."""
+        return page_depth(
+            request.query_params.get(self.page_query_param), self.get_page_size(request)
+        )
+
+
+def page_depth(page: str | None, page_size: int | None) -> int | None:
+    """Rows shown up to page ``page`` (a query parameter; absent: the first) of
+    ``page_size`` rows; None when either is not a positive number."""
+    try:
+        number = int(page or 1)
+    except ValueError:
+        return None
+    if number < 1 or not page_size:
+        return None
+    return number * page_size

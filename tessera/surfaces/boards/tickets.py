@@ -14,6 +14,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from tessera.core.accounts.models import User
+from tessera.core.common.pagination import StandardPagination
 from tessera.core.organizations.selectors import companies_visible_to
 from tessera.core.projects import permissions
 from tessera.core.projects.models import BoardColumn
@@ -238,7 +239,8 @@ class TicketViewSet(BoardsView, viewsets.ViewSet):
             )
         qs = ticket_search(qs, params.get("search", ""))
         qs = qs.order_by(*ordering(request, TICKET_ORDERING, ["-created_at", "-id"]))
-        qs = with_matches_counted(qs)  # a search's few matches read by id
+        # a search's matches read by id, as many as its page needs
+        qs = with_matches_counted(qs, depth=StandardPagination().depth(request))
         page = newest_first_by_project(
             with_card_fields(qs, actor=actor),
             actor=actor,

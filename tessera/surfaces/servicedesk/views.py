@@ -88,7 +88,8 @@ class TicketViewSet(viewsets.GenericViewSet):
     def _page(self, qs: QuerySet[Ticket], *, spread: bool = False) -> Response:
         """A page of ``qs``; ``spread``: narrowed only by filters every project matches
         alike (``tickets.selectors.newest_first_by_project``)."""
-        qs = with_matches_counted(qs)  # a search's few matches read by id
+        # a search's matches read by id, as many as its page needs
+        qs = with_matches_counted(qs, depth=self.paginator.depth(self.request))
         rows = newest_first_by_project(
             sd.ticket_rows_qs(qs), actor=self.request.user, template=sd.TEMPLATE, spread=spread
         )

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from tessera.core.common.errors import TesseraError
-from tessera.core.common.pagination import CountedPaginator
+from tessera.core.common.pagination import CountedPaginator, page_depth
 from tessera.core.tickets.counts import ticket_count, with_matches_counted
 
 from .. import selectors, services
@@ -35,7 +35,10 @@ def _render(
     request: HttpRequest, params, *, errors: dict | None = None, status: int = 200
 ) -> HttpResponse:
     flt = selectors.TicketFilter.from_params(params)
-    tickets = with_matches_counted(selectors.workspace_tickets(actor=request.user, flt=flt))
+    tickets = with_matches_counted(
+        selectors.workspace_tickets(actor=request.user, flt=flt),
+        depth=page_depth(request.GET.get("page"), PAGE_SIZE),
+    )
     paginator = CountedPaginator(tickets, PAGE_SIZE, count=lambda: ticket_count(tickets))
     page = paginator.get_page(request.GET.get("page"))
     context = {
