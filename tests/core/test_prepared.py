@@ -59,6 +59,14 @@ def test_rows_and_instances_equal_the_orm_for_each_value(make_project, member, m
     assert isinstance(MEMBERSHIPS.rows(agent.pk, "servicedesk")[0][2], list)
     assert KEYS.rows("servicedesk") == ["SD0", "SD1"]
     assert KEYS.rows("boards") == ["BD1"]
+    for template in ("servicedesk", "boards"):
+        assert MEMBERSHIPS.dicts(agent.pk, template) == list(
+            Membership.objects.filter(user_id=agent.pk, project__template=template)
+            .order_by("project_id")
+            .values("project_id", "role__name", "role__permissions", "project__template")
+        )
+    with pytest.raises(TypeError):
+        KEYS.dicts("boards")  # one column, flat: no names to key by
 
 
 @pytest.mark.django_db

@@ -51,6 +51,7 @@ class _Compiled:
     compiler: Any
     model: type[models.Model]
     shape: str  # "flat", "tuples" or "instances"
+    names: tuple[str, ...]  # a values_list()'s field names, in order
 
 
 class Prepared:
@@ -96,7 +97,8 @@ class Prepared:
             shape = "instances"
         else:
             raise TypeError("a prepared query is a values_list() or whole rows of one model")
-        return _Compiled(sql, list(params), slots, compiler, qs.model, shape)
+        names = tuple(qs.query.values_select) if shape == "tuples" else ()
+        return _Compiled(sql, list(params), slots, compiler, qs.model, shape, names)
 
     def _fetch(self, values: tuple, alias: str, *shapes: str) -> tuple[_Compiled, list]:
         compiled = self._compiled(alias)
@@ -116,6 +118,13 @@ class Prepared:
         if compiled.shape == "flat":
             return [row[0] for row in rows]
         return [tuple(row) for row in rows]
+
+    def dicts(self, *values: Any, using: str = DEFAULT_DB_ALIAS) -> list[dict[str, Any]]:
+        """The rows as ``values()`` gives them: a ``values_list()`` of several columns, each
+        row a dict keyed by the names the query was built with."""
+        compiled, rows = self._fetch(values, using, "tuples")
+        names = compiled.names
+        return [dict(zip(names, row, strict=True)) for row in rows]
 
     def instances(self, *values: Any, using: str = DEFAULT_DB_ALIAS) -> list[models.Model]:
         """Model instances of a plain query of one model (no joins, no annotations)."""
