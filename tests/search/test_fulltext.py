@@ -81,7 +81,7 @@ def test_a_whole_number_is_an_exact_term(setup):
         # project's tickets in search of them (docs/performance.md, "Twelfth round")
         with CaptureQueriesContext(connection) as ctx:
             assert found(f"#{other.number}")[0] == other.pk
-        assert "= ANY(ARRAY(SELECT ticket_id FROM search_ticketdocument" in ctx[-1]["sql"]
+        assert re.search(r"= ANY\(ARRAY\(SELECT (d\.)?ticket_id FROM ", ctx[-1]["sql"])
 
 
 def test_update_makes_new_words_findable_and_old_ones_not(setup):

@@ -140,3 +140,21 @@ def test_a_ticket_whose_creation_time_changes_moves_to_its_month(desk):
             [ticket.pk],
         )
         assert cursor.fetchone()[0] == 1
+
+
+@pytest.mark.parametrize("dense_months", [1, 2])
+def test_another_order_pages_what_the_plain_filter_gives(desk, monkeypatch, dense_months):
+    """Oldest first: the limit's matches lie in two months, so the page walks the tickets
+    oldest first checking each one's words in its own month; with ``DENSE_MONTHS`` 1 the
+    same search reads every match first, then orders them. The same page either way."""
+    owner, project, agent, newest_first = desk
+    monkeypatch.setattr(selectors, "DENSE_MONTHS", dense_months)
+    base = ticket_search(
+        tickets_visible_to(agent, template="servicedesk").order_by("created_at", "id"), "printer"
+    )
+    qs = with_matches_counted(base, depth=LIMIT)
+    assert ticket_count(qs) == LIMIT
+    with CaptureQueriesContext(connection) as ctx:
+        page = list(qs.values_list("pk", flat=True)[:LIMIT])
+    assert page == list(reversed(newest_first))[:LIMIT]
+    assert ("search_month(tickets_ticket.created_at)" in ctx[-1]["sql"]) is (dense_months == 2)
