@@ -242,22 +242,18 @@ def ticket_detail_row(ticket: Ticket, *, show_internal: bool) -> dict[str, Any]:
 
 # The detail's three lists of a ticket, compiled once (``common.prepared``): built as
 # querysets they were ~1.2 ms of a detail's and a create's CPU (docs/performance.md).
-_ALL_COMMENTS = Prepared(
-    lambda tid: (
-        Comment.objects.filter(ticket_id=tid)
-        .order_by("created_at", "id")
-        .values_list(*COMMENT_COLUMNS)
-    ),
-    int,
-)
-_PUBLIC_COMMENTS = Prepared(
-    lambda tid: (
-        Comment.objects.filter(ticket_id=tid, is_internal=False)
-        .order_by("created_at", "id")
-        .values_list(*COMMENT_COLUMNS)
-    ),
-    int,
-)
+def _comment_rows(*, public_only: bool) -> Prepared:
+    def build(tid: int):
+        comments = Comment.objects.filter(ticket_id=tid)
+        if public_only:
+            comments = comments.filter(is_internal=False)
+        return comments.order_by("created_at", "id").values_list(*COMMENT_COLUMNS)
+
+    return Prepared(build, int)
+
+
+_ALL_COMMENTS = _comment_rows(public_only=False)
+_PUBLIC_COMMENTS = _comment_rows(public_only=True)
 _ATTACHMENTS = Prepared(
     lambda tid: (
         Attachment.objects.filter(ticket_id=tid)
