@@ -158,3 +158,16 @@ def test_another_order_pages_what_the_plain_filter_gives(desk, monkeypatch, dens
         page = list(qs.values_list("pk", flat=True)[:LIMIT])
     assert page == list(reversed(newest_first))[:LIMIT]
     assert ("search_month(tickets_ticket.created_at)" in ctx[-1]["sql"]) is (dense_months == 2)
+
+
+def test_a_ranked_search_reads_its_matches_first(desk):
+    """Best matches first is an order no index gives: however densely the search matches,
+    its page reads every match first and ranks them, as the plain filter does."""
+    owner, project, agent, newest_first = desk
+    base = ticket_search(tickets_visible_to(agent, template="servicedesk"), "printer jam")
+    qs = with_matches_counted(base)
+    assert ticket_count(qs) == LIMIT
+    with CaptureQueriesContext(connection) as ctx:
+        page = list(qs.values_list("pk", flat=True)[:LIMIT])
+    assert page == list(base.values_list("pk", flat=True)[:LIMIT])
+    assert "search_month(tickets_ticket.created_at)" not in ctx[-1]["sql"]
