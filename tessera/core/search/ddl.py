@@ -82,6 +82,22 @@ _PG_REFRESH_DOCUMENT = f"""
     $$
 """
 
+
+def _ticket_update_trigger(*moving: str) -> list[str]:
+    """The trigger that rebuilds a ticket's document when a column it is made of changes:
+    its text, number and project (0001), and ``moving`` (0005: its creation time)."""
+    columns = ("title", "description", "number", "project_id", *moving)
+    changed = "\n              OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in columns)
+    return [
+        "DROP TRIGGER IF EXISTS search_ticket_upd ON tickets_ticket",
+        f"""
+    CREATE TRIGGER search_ticket_upd AFTER UPDATE ON tickets_ticket FOR EACH ROW
+        WHEN ({changed})
+        EXECUTE FUNCTION search_trg_ticket()
+    """,
+    ]
+
+
 PG_FORWARD = [
     """
     CREATE TABLE search_ticketdocument (
@@ -135,14 +151,7 @@ PG_FORWARD = [
     CREATE TRIGGER search_ticket_ins AFTER INSERT ON tickets_ticket
         FOR EACH ROW EXECUTE FUNCTION search_trg_ticket()
     """,
-    """
-    CREATE TRIGGER search_ticket_upd AFTER UPDATE ON tickets_ticket FOR EACH ROW
-        WHEN (OLD.title IS DISTINCT FROM NEW.title
-              OR OLD.description IS DISTINCT FROM NEW.description
-              OR OLD.number IS DISTINCT FROM NEW.number
-              OR OLD.project_id IS DISTINCT FROM NEW.project_id)
-        EXECUTE FUNCTION search_trg_ticket()
-    """,
+    *_ticket_update_trigger(),
     """
     CREATE TRIGGER search_comment_ins AFTER INSERT ON tickets_comment
         FOR EACH ROW EXECUTE FUNCTION search_trg_child()
@@ -528,9 +537,10 @@ PG_GIN_FORWARD = _gin_written_directly(SCOPE_GIN_INDEX)
 # 5, word ``login``, month 24322 = 2026-11 counted from year 0, in UTC). A search then
 # reads month by month, newest first, and stops at its limit (``selectors.MonthlyMatch``,
 # ``tickets.counts.with_matches_counted``): the postings of a few months, and a page read
-# by id from the newest months' matches. A search that needs every month asks for each
-# word as a prefix of its months (``'5:login~':*``). Moving a ticket to another project or
-# changing its creation time rewrites its words.
+# by id from the newest months' matches. A search that needs every month reads them month
+# by month too, without a limit (``selectors._PG_EVERY_MONTH``); only one that cannot be
+# asked month by month asks for each word as a prefix of its months (``'5:login~':*``).
+# Moving a ticket to another project or changing its creation time rewrites its words.
 
 SCOPE_MONTH_SEPARATOR = "~"
 
@@ -563,19 +573,6 @@ _PG_REFRESH_MONTHLY = f"""
             SET document = EXCLUDED.document, scope = EXCLUDED.scope
     $$
 """
-
-
-def _ticket_update_trigger(*moving: str) -> list[str]:
-    columns = ("title", "description", "number", "project_id", *moving)
-    changed = "\n              OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in columns)
-    return [
-        "DROP TRIGGER IF EXISTS search_ticket_upd ON tickets_ticket",
-        f"""
-    CREATE TRIGGER search_ticket_upd AFTER UPDATE ON tickets_ticket FOR EACH ROW
-        WHEN ({changed})
-        EXECUTE FUNCTION search_trg_ticket()
-    """,
-    ]
 
 
 def _rescope(expression: str) -> list[str]:

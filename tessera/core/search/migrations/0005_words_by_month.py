@@ -1,5 +1,5 @@
 """Each scoped word also carries its ticket's month (PostgreSQL; see
-tessera.core.search.ddl, "words scoped by project and by month"). About a minute at
+tessera.core.search.ddl, "words scoped by project and by month"). About two minutes at
 1,000,000 tickets, during which ticket writes wait (docs/operations.md)."""
 
 from django.db import migrations
