@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from tessera.core.tickets.models import Tag, Ticket
 from tessera.core.tickets.services import comment_add
@@ -211,6 +212,34 @@ def test_list_filters_and_ordering(board, client_for, make_ticket):
         and body["previous"] is None
     )
     assert len(c.get("/api/tickets/tickets/?page_size=500").json()["results"]) == 3
+
+
+def test_priority_ordering_works_a_queue(board, client_for, make_ticket):
+    """``-priority_id``: the highest priority first and, within a priority, the longest
+    waiting first; ``priority_id`` is the exact reverse (docs/surfaces/boards.md)."""
+    now = timezone.now()
+    made = {}
+    for name, priority, hours_ago in [
+        ("high-old", 4, 30),
+        ("low-new", 2, 1),
+        ("high-new", 4, 2),
+        ("low-old", 2, 20),
+        ("high-mid", 4, 10),
+    ]:
+        ticket = make_ticket(title=name, priority=priority)
+        Ticket.objects.filter(pk=ticket.pk).update(created_at=now - timedelta(hours=hours_ago))
+        made[ticket.pk] = name
+    c = client_for("superadmin")
+
+    def names(query):
+        r = c.get(f"/api/tickets/tickets/?{query}")
+        assert r.status_code == 200, r.content
+        return [made[t["id"]] for t in r.json()["results"]]
+
+    queue = ["high-old", "high-mid", "high-new", "low-old", "low-new"]
+    assert names("ordering=-priority_id") == queue
+    assert names("ordering=priority_id") == list(reversed(queue))
+    assert names("ordering=-priority_id&page_size=2&page=2") == queue[2:4]
 
 
 def test_tag_names_create_tags_only_for_superadmin(board, client_for, make_ticket):

@@ -113,8 +113,14 @@ def query_ints(request: Request, name: str) -> list[int]:
     return [to_int(v, name, minimum=1) for v in request.query_params.getlist(name) if v != ""]
 
 
-def ordering(request: Request, allowed: dict[str, str], default: list[str]) -> list[str]:
-    """``?ordering=`` restricted to the listed public names; anything else is a 400."""
+def ordering(
+    request: Request, allowed: dict[str, str | tuple[str, ...]], default: list[str]
+) -> list[str]:
+    """``?ordering=`` restricted to the listed public names; anything else is a 400.
+
+    A name maps to a field (ties broken by id, in the same direction) or to the whole
+    ascending order as a tuple, reversed term by term for ``-name``: the order an index
+    of the table gives both ways."""
     raw = request.query_params.get("ordering")
     if not raw:
         return default
@@ -126,7 +132,10 @@ def ordering(request: Request, allowed: dict[str, str], default: list[str]) -> l
             {"ordering": [f"Invalid ordering '{raw}'. Options: {options} (prefix - to reverse)."]}
         )
     field = allowed[name]
-    return [f"-{field}" if desc else field, "-id" if desc else "id"]
+    terms = field if isinstance(field, tuple) else (field, "id")
+    if not desc:
+        return list(terms)
+    return [term[1:] if term.startswith("-") else f"-{term}" for term in terms]
 
 
 def project_param(request: Request, *, required: bool = False) -> Project | None:

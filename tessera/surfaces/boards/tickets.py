@@ -57,10 +57,14 @@ LEVELS = ["low", "medium", "high", "critical"]
 # Query parameters of the list that narrow every project alike (or not at all).
 SPREAD_PARAMS = {"status", "priority_id", "ordering", "page", "page_size"}
 
-TICKET_ORDERING = {
+TICKET_ORDERING: dict[str, str | tuple[str, ...]] = {
     "created_at": "created_at",
     "updated_at": "updated_at",
-    "priority_id": "priority",
+    # Within a priority the newest first; ``-priority_id`` is then the highest first and,
+    # within it, the longest waiting first (the order a queue is worked in, as the web's
+    # queue sorts it). Both read the ``(priority, -created_at)`` index, one way or the
+    # other: ties broken by id sorted all 50,000 tickets of the top priority at 1M (0.2 s).
+    "priority_id": ("priority", "-created_at", "-id"),
     "name": "title",
 }
 
