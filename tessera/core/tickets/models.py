@@ -190,7 +190,9 @@ class Ticket(models.Model):
             # overdue counts: a range per open state, the project read from the index
             models.Index(fields=["state", "due_date", "project"], name="ticket_state_due_idx"),
             models.Index(fields=["-updated_at", "-id"]),
-            models.Index(fields=["title"]),
+            # the title order, ties by id (boards ``ordering=name``, the web's title sort):
+            # ``(title)`` alone sorted each run of equal titles (80 ms at 1M)
+            models.Index(fields=["title", "id"], name="ticket_title_id_idx"),
             # the workload dashboards' "resolved today"
             models.Index(
                 fields=["project", "resolved_at"],
