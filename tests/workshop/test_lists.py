@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -45,6 +46,38 @@ def test_filters_and_ordering(shop, frozen):
     body = shop.get("admin", "/api/v1/tickets/", page_size=2).json()
     assert body["count"] == 3 and len(body["results"]) == 2 and "page=2" in body["next"]
     assert shop.get("admin", "/api/v1/tickets/", page=7).status_code == 404
+
+
+def test_metric_orderings_break_ties_by_id(shop, frozen):
+    """``[-]xp_amount`` and ``[-]total_duration`` order by the metric, then by id in the
+    same direction, and count every ticket (the page joins the metrics, the count not)."""
+    frozen(T0)
+    a = shop.intake("SN-A", parts=[PART_GREEN])["id"]  # xp 10, 30 min
+    b = shop.intake("SN-B", parts=[PART_RED])["id"]  # xp 5, 15 min
+    c = shop.intake("SN-C", parts=[PART_GREEN])["id"]  # xp 10, 30 min
+    d = shop.intake("SN-D", parts=[PART_GREEN, PART_RED])["id"]  # xp 15, 45 min
+    for name in ("xp_amount", "total_duration"):
+        assert ids(shop, ordering=name) == [b, a, c, d]
+        assert ids(shop, ordering=f"-{name}") == [d, c, a, b]
+        body = shop.get("admin", "/api/v1/tickets/", ordering=f"-{name}", page_size=2).json()
+        assert body["count"] == 4 and [t["id"] for t in body["results"]] == [d, c]
+
+
+def test_a_metric_ordering_joins_the_metrics_first():
+    """The metric order's page joins the metrics as an inner join ahead of the display
+    columns' joins: the web processes let PostgreSQL reorder joins only within groups of
+    four, and walking the metric's index needs that join among the first."""
+    from tessera.core.tickets.models import Ticket
+    from tessera.core.workshop import selectors
+
+    def joined(ordering: str) -> list[tuple[str, str]]:
+        qs = selectors.ticket_rows_qs(Ticket.objects.order_by(ordering))
+        return re.findall(r'(INNER|LEFT OUTER) JOIN "(\w+)"', str(qs.query))
+
+    by_metric = joined("-workshop__xp_amount")
+    # the tickets and the first three joined tables make the first group of four
+    assert ("INNER", "workshop_core_ticketmetrics") in by_metric[:3]
+    assert ("LEFT OUTER", "workshop_core_ticketmetrics") in joined("-created_at")
 
 
 def _populate(shop, frozen, n: int, member) -> None:
