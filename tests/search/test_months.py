@@ -171,3 +171,19 @@ def test_a_ranked_search_reads_its_matches_first(desk):
         page = list(qs.values_list("pk", flat=True)[:LIMIT])
     assert page == list(base.values_list("pk", flat=True)[:LIMIT])
     assert "search_month(tickets_ticket.created_at)" not in ctx[-1]["sql"]
+
+
+def test_a_search_ordered_after_it_was_ranked_walks_its_order(desk):
+    """A surface that orders a search itself (the boards' ``?ordering=``) keeps the rank
+    annotated but does not order by it: a dense search then walks that order, as when it
+    was ordered first, and pages what the plain filter gives."""
+    owner, project, agent, newest_first = desk
+    ranked = ticket_search(tickets_visible_to(agent, template="servicedesk"), "printer")
+    assert "search_rank" in ranked.query.annotations
+    base = ranked.order_by("created_at", "id")
+    qs = with_matches_counted(base, depth=LIMIT)
+    assert ticket_count(qs) == LIMIT
+    with CaptureQueriesContext(connection) as ctx:
+        page = list(qs.values_list("pk", flat=True)[:LIMIT])
+    assert page == list(reversed(newest_first))[:LIMIT]
+    assert "search_month(tickets_ticket.created_at)" in ctx[-1]["sql"]

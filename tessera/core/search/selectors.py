@@ -439,7 +439,9 @@ def matches_counted(qs: QuerySet, limit: int, depth: int | None) -> tuple[QueryS
     if len(rows) < limit:
         return _match_replaced(qs, index, _among([tid for tid, _ in rows])), len(rows)
     if tuple(qs.query.order_by) != _NEWEST_FIRST:
-        ranked = "search_rank" in qs.query.annotations  # an order no index gives
+        # best matches first, an order no index gives (a surface that orders a search
+        # itself keeps the rank annotated but unused)
+        ranked = any("search_rank" in str(term) for term in qs.query.order_by)
         if not ranked and len({m for _, m in rows}) <= DENSE_MONTHS:
             return _match_replaced(qs, index, _in_own_month(match.monthly)), limit
         return qs, limit  # sparse: every match read first, then ordered (``in_array``)
