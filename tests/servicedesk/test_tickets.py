@@ -392,6 +392,31 @@ def test_created_after_respects_dates(client, create):
     assert _ids(client, "created_before=2024-03-01") == {old["id"]}
 
 
+def test_created_day_filters_hold_the_whole_day(client, create):
+    """A day is midnight to midnight (UTC): its first and last second are in, the next
+    day's first second is not."""
+    made = {}
+    for name, moment in [
+        ("first", datetime(2024, 3, 1, 0, 0, 0, tzinfo=UTC)),
+        ("last", datetime(2024, 3, 1, 23, 59, 59, 999999, tzinfo=UTC)),
+        ("next", datetime(2024, 3, 2, 0, 0, 0, tzinfo=UTC)),
+        ("before", datetime(2024, 2, 29, 23, 59, 59, tzinfo=UTC)),
+    ]:
+        with clock.frozen_at(moment):
+            made[name] = create()["id"]
+    assert _ids(client, "created_after=2024-03-01&created_before=2024-03-01") == {
+        made["first"],
+        made["last"],
+    }
+    assert _ids(client, "created_before=2024-03-01") == {
+        made["first"],
+        made["last"],
+        made["before"],
+    }
+    assert made["before"] not in _ids(client, "created_after=2024-03-01")
+    assert made["next"] in _ids(client, "created_after=2024-03-02")
+
+
 @pytest.mark.parametrize(
     "query",
     [

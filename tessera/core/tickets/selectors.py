@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -12,6 +13,7 @@ from django.db import connection, connections
 from django.db.models import BooleanField, IntegerField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.query import ValuesIterable
+from django.utils import timezone
 
 from tessera.core.common.errors import NotFound
 from tessera.core.common.prepared import Prepared
@@ -86,6 +88,24 @@ def in_states_keyed(qs: QuerySet[Ticket], *keys: str) -> QuerySet[Ticket]:
     from tessera.core.projects.models import WorkflowState
 
     return qs.filter(state_id__in_array=WorkflowState.objects.filter(key__in=keys).values("id"))
+
+
+def created_on_days(
+    qs: QuerySet[Ticket], *, first: date | None = None, last: date | None = None
+) -> QuerySet[Ticket]:
+    """Tickets of ``qs`` created on ``first`` or later and on ``last`` or earlier, days in
+    the current time zone (as ``created_at__date`` reads them), as a range of creation
+    times: an index on ``created_at`` answers it. ``created_at__date__lte`` cast each row's
+    time to a date: a list of the tickets before a day walked every newer ticket first
+    (0.4 s at 1M)."""
+    zone = timezone.get_current_timezone()
+    if first is not None:
+        qs = qs.filter(created_at__gte=datetime.combine(first, time.min, tzinfo=zone))
+    if last is not None:
+        qs = qs.filter(
+            created_at__lt=datetime.combine(last + timedelta(days=1), time.min, tzinfo=zone)
+        )
+    return qs
 
 
 def in_id_order(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:

@@ -3,6 +3,8 @@ parse is a 400 with the parameter's name, never silently ignored."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import django_filters
 from django import forms
 from django.db.models import QuerySet
@@ -11,7 +13,7 @@ from rest_framework.exceptions import ValidationError
 from tessera.core.accounts.models import User
 from tessera.core.crm.models import Customer
 from tessera.core.servicedesk import selectors as sd
-from tessera.core.tickets.selectors import in_states_keyed, ticket_search
+from tessera.core.tickets.selectors import created_on_days, in_states_keyed, ticket_search
 from tessera.surfaces.filtering import FilterSet
 
 BOOL_CHOICES = [(v, v) for v in ("true", "false", "True", "False", "1", "0")]
@@ -60,10 +62,10 @@ class TicketFilter(FilterSet):
     unassigned = StrictBooleanFilter(method="filter_unassigned")
     overdue = StrictBooleanFilter(method="filter_overdue")
     created_after = django_filters.DateFilter(
-        field_name="created_at", lookup_expr="date__gte", input_formats=["%Y-%m-%d"]
+        method="filter_created_after", input_formats=["%Y-%m-%d"]
     )
     created_before = django_filters.DateFilter(
-        field_name="created_at", lookup_expr="date__lte", input_formats=["%Y-%m-%d"]
+        method="filter_created_before", input_formats=["%Y-%m-%d"]
     )
     search = django_filters.CharFilter(method="filter_search")
 
@@ -95,6 +97,12 @@ class TicketFilter(FilterSet):
     def filter_overdue(self, qs: QuerySet, name: str, value: bool) -> QuerySet:
         q = sd.overdue_q()
         return qs.filter(q) if value else qs.exclude(q)
+
+    def filter_created_after(self, qs: QuerySet, name: str, value: date) -> QuerySet:
+        return created_on_days(qs, first=value)
+
+    def filter_created_before(self, qs: QuerySet, name: str, value: date) -> QuerySet:
+        return created_on_days(qs, last=value)
 
     def filter_search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         return ticket_search(qs, value)
