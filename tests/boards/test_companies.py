@@ -228,6 +228,24 @@ def test_company_tickets(board, client_for, make_ticket):
     assert r.status_code == 200 and [x["id"] for x in r.json()["results"]] == [t.pk]
 
 
+def test_company_tickets_hold_its_users_tickets_without_a_company(board, client_for, make_ticket):
+    """A company's tickets: those naming it, and those naming no company whose requester
+    is one of its users; counted alike."""
+    other = Company.objects.create(name="Elsewhere")
+    named = make_ticket(company=board.company)
+    by_user = make_ticket(creator="user", title="from a user of the company")
+    make_ticket(creator="user", title="the user's, for another company", company=other)
+    make_ticket(creator="user2", title="by a non-member, no company")
+    body = client_for("superadmin").get(f"/api/tickets/companies/{board.company.pk}/tickets/")
+    assert body.status_code == 200
+    assert body.json()["count"] == 2
+    assert {x["id"] for x in body.json()["results"]} == {named.pk, by_user.pk}
+    empty = Company.objects.create(name="Nobody")
+    empty.projects.add(board.project)
+    r = client_for("superadmin").get(f"/api/tickets/companies/{empty.pk}/tickets/")
+    assert r.status_code == 200 and r.json()["count"] == 0 and r.json()["results"] == []
+
+
 def test_a_company_created_without_project_ids_joins_the_creators_project(board, client_for):
     c = client_for("superadmin")
     r = c.post("/api/tickets/companies/", {"name": "Orphan"}, format="json")

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from tessera.core.accounts.models import User
 from tessera.core.organizations import selectors, services
 from tessera.core.organizations.models import Company
+from tessera.core.tickets.counts import ticket_count
 from tessera.core.tickets.selectors import ticket_search, with_card_fields
 
 from . import schema as doc
@@ -379,7 +380,13 @@ class CompanyViewSet(BoardsView, viewsets.ViewSet):
         qs = ticket_search(qs, request.query_params.get("search", "")).order_by(
             "-created_at", "-id"
         )
-        return paginate(self, request, with_card_fields(qs, actor=request.user), tickets_out)
+        return paginate(
+            self,
+            request,
+            with_card_fields(qs, actor=request.user),
+            tickets_out,
+            count=lambda: ticket_count(qs),  # the tickets alone, without the cards' joins
+        )
 
 
 doc.prefix_components(globals())
