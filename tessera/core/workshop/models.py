@@ -79,7 +79,12 @@ class InventoryItem(models.Model):
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["state", "id"])]
+        indexes = [
+            models.Index(fields=["state", "id"]),
+            # the item list's ``ordering=[-]created_at`` and ``[-]updated_at`` (ties by id)
+            models.Index(fields=["created_at", "id"], name="ws_item_created_idx"),
+            models.Index(fields=["updated_at", "id"], name="ws_item_updated_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.serial_number
