@@ -60,7 +60,8 @@ def main() -> int:
         default=[],
         metavar="SURFACE:PATH",
         help="also GET this path as that surface's client (its auth), e.g. "
-        "servicedesk:/api/ticketing/tickets/my_tickets/; repeatable; named <surface>/path<N>",
+        "servicedesk:/api/ticketing/tickets/my_tickets/, or web:/tickets/ for a page of the "
+        "web UI signed in; repeatable; named <surface>/path<N>",
     )
     args = parser.parse_args()
     os.environ.update(
@@ -98,6 +99,8 @@ def main() -> int:
 
     wanted = [w for w in args.only.split(",") if w]
     scenarios = tessera_scenarios("", creds)
+    # the web UI's pages, signed in as the bench's user (``--path web:/tickets/``)
+    scenarios["web"] = {"headers": {}, "web_login": creds["email"]}
     kinds = list(KINDS)
     for number, spec in enumerate(args.path, start=1):
         surface, _, path = spec.partition(":")
@@ -110,6 +113,10 @@ def main() -> int:
         if "login" in scen:
             path, body = scen["login"]
             client.post(path, json.dumps(body), content_type="application/json")
+        if "web_login" in scen:
+            from django.contrib.auth import get_user_model
+
+            client.force_login(get_user_model().objects.get(email=scen["web_login"]))
         for kind in kinds:
             key = f"{name}/{kind}"
             if wanted and not any(w in key for w in wanted):
