@@ -142,22 +142,59 @@ def test_a_ticket_whose_creation_time_changes_moves_to_its_month(desk):
         assert cursor.fetchone()[0] == 1
 
 
+def _another_order(agent, order: tuple[str, ...], depth: int = LIMIT):
+    """The search's page in ``order`` settled at ``depth``: (its ids, the SQL run to settle
+    it, the SQL of the page)."""
+    base = ticket_search(
+        tickets_visible_to(agent, template="servicedesk").order_by(*order), "printer"
+    )
+    with CaptureQueriesContext(connection) as settling:
+        qs = with_matches_counted(base, depth=depth)
+    assert ticket_count(qs) == LIMIT
+    with CaptureQueriesContext(connection) as paging:
+        page = list(qs.values_list("pk", flat=True)[:depth])
+    return page, [q["sql"] for q in settling], paging[-1]["sql"]
+
+
+WALK = "search_month(w_created)"  # the walk's check of each ticket in its own month
+
+
 @pytest.mark.parametrize("dense_months", [1, 2])
 def test_another_order_pages_what_the_plain_filter_gives(desk, monkeypatch, dense_months):
-    """Oldest first: the limit's matches lie in two months, so the page walks the tickets
-    oldest first checking each one's words in its own month; with ``DENSE_MONTHS`` 1 the
-    same search reads every match first, then orders them. The same page either way."""
+    """Oldest first: the limit's matches lie in two months, so the page is found by walking
+    the tickets oldest first, checking each one's words in its own month, and read by id;
+    with ``DENSE_MONTHS`` 1 the same search reads every match first, then orders them. The
+    same page either way."""
     owner, project, agent, newest_first = desk
     monkeypatch.setattr(selectors, "DENSE_MONTHS", dense_months)
-    base = ticket_search(
-        tickets_visible_to(agent, template="servicedesk").order_by("created_at", "id"), "printer"
-    )
-    qs = with_matches_counted(base, depth=LIMIT)
-    assert ticket_count(qs) == LIMIT
-    with CaptureQueriesContext(connection) as ctx:
-        page = list(qs.values_list("pk", flat=True)[:LIMIT])
+    page, settling, paging = _another_order(agent, ("created_at", "id"))
     assert page == list(reversed(newest_first))[:LIMIT]
-    assert ("search_month(tickets_ticket.created_at)" in ctx[-1]["sql"]) is (dense_months == 2)
+    walked = any(WALK in sql for sql in settling)
+    assert walked is (dense_months == 2)
+    assert ("unnest" in paging and "generate_series" not in paging) is walked
+
+
+@pytest.mark.parametrize("per_row", [1, 200])
+def test_a_walk_that_meets_too_few_matches_reads_them_first(desk, monkeypatch, per_row):
+    """Title last to first puts the ten newer tickets that do not match ("VPN down") ahead
+    of the matches ("Printer jam"): a walk allowed one ticket per row of the page finds
+    none in its five and gives up, and the matches are read first; allowed more, it finds
+    them. The same page either way, the plain filter's."""
+    owner, project, agent, newest_first = desk
+    monkeypatch.setattr(selectors, "WALK_TICKETS_PER_ROW", per_row)
+    order = ("-title", "-id")
+    page, settling, paging = _another_order(agent, order)
+    plain = Ticket.objects.filter(pk__in=newest_first).order_by(*order)
+    assert page == list(plain.values_list("pk", flat=True)[:LIMIT])
+    assert any(WALK in sql for sql in settling)  # tried either way
+    assert ("generate_series" in paging) is (per_row == 1)
+
+
+def test_a_walk_pages_deeper_than_its_first_page(desk):
+    """The second page of two rows walks to the fourth match."""
+    owner, project, agent, newest_first = desk
+    page, _, _ = _another_order(agent, ("created_at", "id"), depth=4)
+    assert page == list(reversed(newest_first))[:4]
 
 
 def test_a_ranked_search_reads_its_matches_first(desk):
@@ -165,12 +202,12 @@ def test_a_ranked_search_reads_its_matches_first(desk):
     its page reads every match first and ranks them, as the plain filter does."""
     owner, project, agent, newest_first = desk
     base = ticket_search(tickets_visible_to(agent, template="servicedesk"), "printer jam")
-    qs = with_matches_counted(base)
+    with CaptureQueriesContext(connection) as settling:
+        qs = with_matches_counted(base, depth=LIMIT)
     assert ticket_count(qs) == LIMIT
-    with CaptureQueriesContext(connection) as ctx:
-        page = list(qs.values_list("pk", flat=True)[:LIMIT])
+    page = list(qs.values_list("pk", flat=True)[:LIMIT])
     assert page == list(base.values_list("pk", flat=True)[:LIMIT])
-    assert "search_month(tickets_ticket.created_at)" not in ctx[-1]["sql"]
+    assert not any(WALK in q["sql"] for q in settling)
 
 
 def test_a_search_ordered_after_it_was_ranked_walks_its_order(desk):
@@ -181,9 +218,9 @@ def test_a_search_ordered_after_it_was_ranked_walks_its_order(desk):
     ranked = ticket_search(tickets_visible_to(agent, template="servicedesk"), "printer")
     assert "search_rank" in ranked.query.annotations
     base = ranked.order_by("created_at", "id")
-    qs = with_matches_counted(base, depth=LIMIT)
+    with CaptureQueriesContext(connection) as settling:
+        qs = with_matches_counted(base, depth=LIMIT)
     assert ticket_count(qs) == LIMIT
-    with CaptureQueriesContext(connection) as ctx:
-        page = list(qs.values_list("pk", flat=True)[:LIMIT])
+    page = list(qs.values_list("pk", flat=True)[:LIMIT])
     assert page == list(reversed(newest_first))[:LIMIT]
-    assert "search_month(tickets_ticket.created_at)" in ctx[-1]["sql"]
+    assert any(WALK in q["sql"] for q in settling)
