@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection, transaction
+
+from tessera.core.workshop import selectors
 
 pytestmark = pytest.mark.django_db
 
@@ -89,3 +92,24 @@ def test_item_with_active_ticket_cannot_be_archived(shop):
     r = shop.post("ops", f"/api/v1/inventory-items/{item}/archive/")
     assert r.status_code == 400
     assert shop.get("ops", f"/api/v1/inventory-items/{item}/").json()["state"] == "in_service"
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the trigram indexes are PostgreSQL's"
+)
+def test_the_item_search_can_read_its_trigram_indexes(shop):
+    """``search`` compares ``UPPER(column::text)``: the indexes of workshop_core.0005 are
+    built on that expression, so PostgreSQL can answer the search from them (asked to
+    avoid a scan of the table, it uses both)."""
+    shop.intake("SN-TRIGRAM-1", item_name="Laptop")
+    qs = selectors.inventory_list(actor=shop.users["qc"], search="trigram").values("pk")
+    sql, params = qs.query.sql_with_params()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "ws_item_serial_trgm" in plan and "ws_item_name_trgm" in plan, plan
+    assert [
+        i["serial_number"]
+        for i in shop.get("qc", "/api/v1/inventory-items/", search="TRIGRAM").json()["results"]
+    ] == ["SN-TRIGRAM-1"]
