@@ -415,6 +415,9 @@ def test_created_day_filters_hold_the_whole_day(client, create):
     }
     assert made["before"] not in _ids(client, "created_after=2024-03-01")
     assert made["next"] in _ids(client, "created_after=2024-03-02")
+    # the first and the last day there is: everything, no error
+    everything = set(made.values())
+    assert _ids(client, "created_after=0001-01-01&created_before=9999-12-31") == everything
 
 
 @pytest.mark.parametrize(

@@ -99,9 +99,10 @@ def created_on_days(
     time to a date: a list of the tickets before a day walked every newer ticket first
     (0.4 s at 1M)."""
     zone = timezone.get_current_timezone()
-    if first is not None:
+    # the first and the last day there is bound nothing (and would overflow in UTC)
+    if first is not None and first > date.min:
         qs = qs.filter(created_at__gte=datetime.combine(first, time.min, tzinfo=zone))
-    if last is not None:
+    if last is not None and last < date.max:
         qs = qs.filter(
             created_at__lt=datetime.combine(last + timedelta(days=1), time.min, tzinfo=zone)
         )
