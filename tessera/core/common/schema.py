@@ -1,10 +1,29 @@
-"""Migration helpers for index changes that must not rebuild a table."""
+"""Migration helpers for index changes that must not rebuild a table, and for optional
+schema speed-ups a role may not be allowed to make."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.migrations import RunPython
+
+
+def execute_unless_refused(statements: list[str], *, using: str = DEFAULT_DB_ALIAS) -> bool:
+    """Run ``statements`` in one transaction; False if PostgreSQL refuses them for want of
+    privilege (not a superuser, not the owner), any other error raises. For speed-ups that
+    are optional (the bulk loader's, an index that needs an extension): without them the
+    work is slower, still correct."""
+    connection = connections[using]
+    try:
+        with transaction.atomic(using=using), connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
+    except DatabaseError as exc:
+        if getattr(exc.__cause__, "sqlstate", None) != "42501":
+            raise  # only "insufficient privilege" is expected; anything else is a bug
+        return False
+    return True
 
 
 def drop_single_column_indexes(app_label: str, model_name: str, fields: list[str]) -> RunPython:

@@ -32,6 +32,7 @@ from django.db import connection, transaction
 
 from tessera.core.accounts.models import User
 from tessera.core.common import clock
+from tessera.core.common.schema import execute_unless_refused
 from tessera.core.crm.models import Customer
 from tessera.core.organizations.models import Company
 from tessera.core.projects.models import (
@@ -48,7 +49,7 @@ from tessera.core.tickets.models import Category, Tag, Ticket
 from tessera.core.workshop.models import InventoryItem, PartSpec, TicketMetrics
 
 from . import ddl
-from .index import ensure_triggers, execute_unless_refused, gin_pending_list, reindex_tickets
+from .index import ensure_triggers, gin_pending_list, reindex_tickets
 from .vocabulary import VOCABULARY, comment_text, description_text, title_text
 
 TEMPLATES = ("workshop", "support", "servicedesk", "boards")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connections
+
+from tessera.core.common.schema import execute_unless_refused
 
 from . import ddl
 
@@ -46,22 +48,6 @@ def reindex_tickets(*, first_id: int, last_id: int, using: str = DEFAULT_DB_ALIA
                 {ddl.SQLITE_REFRESH_SELECT} WHERE t.id BETWEEN %s AND %s""",
                 [first_id, last_id],
             )
-
-
-def execute_unless_refused(statements: list[str], *, using: str = DEFAULT_DB_ALIAS) -> bool:
-    """Run ``statements`` in one transaction; False if PostgreSQL refuses them for want of
-    privilege (not a superuser, not the owner), any other error raises. For the bulk
-    loader's speed-ups, which are optional: without them the load is slower, still correct."""
-    connection = connections[using]
-    try:
-        with transaction.atomic(using=using), connection.cursor() as cursor:
-            for sql in statements:
-                cursor.execute(sql)
-    except DatabaseError as exc:
-        if getattr(exc.__cause__, "sqlstate", None) != "42501":
-            raise  # only "insufficient privilege" is expected; anything else is a bug
-        return False
-    return True
 
 
 def gin_pending_list(enabled: bool, *, using: str = DEFAULT_DB_ALIAS) -> bool:

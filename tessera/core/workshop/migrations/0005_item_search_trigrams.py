@@ -7,6 +7,8 @@
 
 from django.db import migrations
 
+from tessera.core.common.schema import execute_unless_refused
+
 ITEMS = "workshop_core_inventoryitem"
 # index name -> column; the expression is the one Django's ``icontains`` compares
 INDEXES = {"ws_item_serial_trgm": "serial_number", "ws_item_name_trgm": "name"}
@@ -16,8 +18,6 @@ def forward(apps, schema_editor):
     connection = schema_editor.connection
     if connection.vendor != "postgresql":
         return
-    from tessera.core.search.index import execute_unless_refused
-
     statements = ["CREATE EXTENSION IF NOT EXISTS pg_trgm"] + [
         f"CREATE INDEX IF NOT EXISTS {name} ON {ITEMS} "
         f"USING gin ((UPPER({column}::text)) gin_trgm_ops)"
