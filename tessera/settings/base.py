@@ -280,6 +280,10 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "tessera.surfaces.drf.FastJSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
     "DEFAULT_PARSER_CLASSES": [  # JSON with NUL/lone surrogates is a 400, never a 500
         "tessera.surfaces.drf.StrictJSONParser",
         "rest_framework.parsers.FormParser",

@@ -9,11 +9,13 @@ import math
 import re
 from typing import Any, TypeVar
 
+import orjson
 from django.core.exceptions import SuspiciousOperation
 from django.http.response import HttpResponseBase
 from rest_framework import exceptions
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import JSONParser
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 
 from tessera.core.common.errors import TesseraError, as_core_error
@@ -175,6 +177,44 @@ class StrictJSONParser(JSONParser):
         if problem:
             raise exceptions.ParseError(f"JSON parse error - {problem}")
         return data
+
+
+# orjson writes str, int, float, bool, None, dict, list and tuple (and their subclasses:
+# DRF's ReturnDict, ErrorDetail) itself; a datetime, a Decimal, a lazy string, a UUID and
+# anything else goes to DRF's own encoder, so it is written as DRF writes it
+# (``…+00:00`` → ``…Z``, COERCE_DECIMAL_TO_STRING, …). A key that is not a string is
+# written as the standard library writes it.
+_ORJSON_OPTIONS = (
+    orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+)
+_drf_default = JSONRenderer.encoder_class().default
+_LINE_SEPARATORS = ((b"\xe2\x80\xa8", b"\\u2028"), (b"\xe2\x80\xa9", b"\\u2029"))
+
+
+class FastJSONRenderer(JSONRenderer):
+    """DRF's JSON renderer with orjson doing the encoding: the same JSON values, compact,
+    UTF-8 unescaped, U+2028/U+2029 escaped as DRF does, in a fifth to a tenth of the time
+    of the standard library's encoder (docs/performance.md, "Sixteenth round").
+
+    What differs from DRF's bytes: a float of exponent form is written as orjson writes it
+    (``0.00001``, not ``1e-05``: the same number), and a NaN or infinity as ``null`` (DRF's
+    strict JSON fails the request with a 500). A request for indented JSON
+    (``Accept: application/json; indent=4``) and a value orjson refuses (an integer beyond
+    64 bits, a lone surrogate) go to DRF's renderer unchanged. The default of every API view
+    (``DEFAULT_RENDERER_CLASSES``).
+    """
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if data is None or self.get_indent(accepted_media_type, renderer_context or {}):
+            return super().render(data, accepted_media_type, renderer_context)
+        try:
+            out = orjson.dumps(data, default=_drf_default, option=_ORJSON_OPTIONS)
+        except (orjson.JSONEncodeError, TypeError):
+            return super().render(data, accepted_media_type, renderer_context)
+        if b"\xe2\x80" in out:
+            for raw, escaped in _LINE_SEPARATORS:
+                out = out.replace(raw, escaped)
+        return out
 
 
 class LenientContentNegotiation(DefaultContentNegotiation):

@@ -25,7 +25,6 @@ from drf_spectacular.utils import (
 from rest_framework import exceptions, serializers
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import IsAuthenticated
-from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
@@ -41,6 +40,7 @@ from tessera.core.tickets.selectors import (
     tickets_visible_to,
     with_unique_numbers,
 )
+from tessera.surfaces.drf import FastJSONRenderer
 
 from . import envelope
 from .serializers import FeedTicketSerializer, tickets_fields
@@ -161,7 +161,7 @@ def parse_updated_since(raw: str) -> datetime:
 class FeedView(APIView):
     authentication_classes = [ApiTokenAuthentication]
     permission_classes = [IsAuthenticated]
-    renderer_classes = [JSONRenderer]
+    renderer_classes = [FastJSONRenderer]
     content_negotiation_class = AlwaysJSON
     http_method_names = ["get", "head"]
 
