@@ -612,3 +612,50 @@ def month_statements(vendor: str, *, forward: bool) -> list[str]:
     if vendor != "postgresql":
         return []
     return PG_MONTH_FORWARD if forward else PG_MONTH_BACKWARD
+
+
+# ---- plpgsql, so a write's plans are kept (PostgreSQL) ------------------------------------
+#
+# A SQL-language function that is not inlined is parsed and planned again at every call:
+# PostgreSQL 15 keeps its plan only for the statement that called it. ``search_ticket_refresh``
+# (an INSERT … SELECT with two subqueries) was planned at every ticket insert, comment and
+# tag change, and ``search_scoped`` (its sub-SELECT keeps it from being inlined) at every
+# document it scoped. A plpgsql function keeps each statement's plan for the connection.
+# Since ``search.0006`` both are plpgsql with the same statements: 300 ticket inserts at
+# 1,000,000 tickets took 2.8–3.4 ms each, now 1.7–1.8 ms (docs/performance.md,
+# "Sixteenth round"). ``search_month`` stays SQL: it is inlined where it is called.
+
+PG_SCOPED_PLPGSQL = f"""
+    CREATE OR REPLACE FUNCTION search_scoped(project bigint, created timestamptz, document tsvector)
+    RETURNS tsvector LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+    BEGIN
+        RETURN array_to_tsvector(ARRAY(
+            SELECT project::text || ':' || w || '{SCOPE_MONTH_SEPARATOR}' || search_month(created)
+            FROM unnest(tsvector_to_array(document)) w
+            WHERE octet_length(w) <= 2000));
+    END $$
+"""
+
+_PG_REFRESH_PLPGSQL = f"""
+    CREATE OR REPLACE FUNCTION search_ticket_refresh(tid bigint) RETURNS void
+    LANGUAGE plpgsql AS $$
+    BEGIN
+        INSERT INTO search_ticketdocument (ticket_id, document, scope)
+        SELECT d.id, d.document, search_scoped(d.project_id, d.created_at, d.document) FROM (
+            SELECT t.id, t.project_id, t.created_at,{_PG_DOCUMENT} AS document
+            {_PG_TICKET_AND_PROJECT} WHERE t.id = tid) d
+        ON CONFLICT (ticket_id) DO UPDATE
+            SET document = EXCLUDED.document, scope = EXCLUDED.scope;
+    END $$
+"""
+
+
+def plpgsql_statements(vendor: str, *, forward: bool) -> list[str]:
+    if vendor != "postgresql":
+        return []
+    if forward:
+        return [PG_SCOPED_PLPGSQL, _PG_REFRESH_PLPGSQL]
+    return [
+        PG_SCOPED_MONTHLY.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1),
+        _PG_REFRESH_MONTHLY,
+    ]
