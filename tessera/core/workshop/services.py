@@ -73,6 +73,14 @@ class PartInput:
 
 
 # --- helpers ---------------------------------------------------------------------------------
+#
+# A write that a unique index may refuse (a serial taken, a second active ticket of an item,
+# a technician's second claim, XP credited twice) runs in ``atomic(savepoint=False)``: the
+# refusal fails the whole service call, whose own atomic block rolls everything back, so no
+# savepoint is needed to survive it (two statements less per write). A caller inside its
+# own transaction gets the ``ValidationFailed`` and that transaction to roll back, as after
+# any failed statement on PostgreSQL; every service here is ``@transaction.atomic``, so in
+# a caller's transaction it is a savepoint of its own.
 
 
 def _lock(ticket: Ticket) -> tuple[Ticket, TicketMetrics]:
@@ -218,7 +226,7 @@ def workshop_ticket_create(
                 },
             )
         try:
-            with transaction.atomic():
+            with transaction.atomic(savepoint=False):
                 item = InventoryItem.objects.create(
                     serial_number=serial,
                     name=(item_name or "").strip()[:200],
@@ -281,7 +289,7 @@ def workshop_ticket_create(
     )
     color, xp, duration = _compute_metrics(parts)
     try:
-        with transaction.atomic():
+        with transaction.atomic(savepoint=False):
             TicketMetrics.objects.create(
                 ticket=ticket,
                 inventory_item=item,
@@ -445,13 +453,13 @@ def workshop_ticket_start(*, actor, ticket: Ticket, expected_version: int | None
     _transition(actor, locked, IN_PROGRESS)
     now = clock.now()
     try:
-        with transaction.atomic():
+        with transaction.atomic(savepoint=False):
             metrics.holds_technician = True
             metrics.save(update_fields=["holds_technician"])
     except IntegrityError:
         raise ValidationFailed("The technician already has a ticket IN_PROGRESS.")
     try:
-        with transaction.atomic():
+        with transaction.atomic(savepoint=False):
             session = WorkSession.objects.create(
                 ticket=locked,
                 technician_id=metrics.technician_id,
@@ -578,7 +586,7 @@ def work_session_sync(*, ticket: Ticket) -> None:
 def _credit(rows: list[XpTransaction]) -> None:
     rows = [r for r in rows if r.amount and r.user_id is not None]
     try:
-        with transaction.atomic():
+        with transaction.atomic(savepoint=False):
             XpTransaction.objects.bulk_create(rows)
     except IntegrityError:
         raise ValidationFailed("XP for this QC result was already credited.")
