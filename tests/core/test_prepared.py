@@ -111,3 +111,45 @@ def test_jwt_users_missing_inactive_or_odd_ids_are_refused(make_user, make_proje
     response = odd.get("/api/ticketing/tickets/")
     assert response.status_code == 401
     assert response.json()["code"] == "token_not_valid"
+
+
+@pytest.mark.django_db
+def test_instances_carry_their_select_related_rows(make_project, member, make_user):
+    from tessera.core.tickets.models import Ticket
+    from tessera.core.tickets.services import ticket_create
+
+    desk = make_project("servicedesk", "SDR")
+    agent = member(desk, "agent")
+    ticket = ticket_create(actor=agent, project=desk, title="Joined")
+    unassigned = ticket_create(actor=None, project=desk, title="No creator", check_permission=False)
+    joined = Prepared(
+        lambda pk: (
+            Ticket.objects.select_related("project", "state", "created_by", "category")
+            .filter(pk=pk, project__template="servicedesk")
+            .order_by("pk")[:1]
+        ),
+        int,
+    )
+    for expected in (ticket, unassigned):
+        orm = Ticket.objects.select_related("project", "state", "created_by", "category").get(
+            pk=expected.pk
+        )
+        (loaded,) = joined.instances(expected.pk)
+        assert loaded == orm and loaded.title == orm.title
+        assert loaded.created_at == orm.created_at and loaded.created_at.tzinfo is not None
+        assert loaded._state.adding is False
+        # the relations are attached: reading them runs no query
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            assert loaded.project.key == "SDR"
+            assert loaded.state.key == orm.state.key
+            assert loaded.created_by == orm.created_by
+            assert loaded.category is None
+        assert len(ctx) == 0
+    assert loaded.created_by is None  # the unassigned one: a null relation attaches None
+    assert joined.instances(10**12) == []
+    deferred = Prepared(lambda pk: Ticket.objects.only("title").filter(pk=pk), int)
+    with pytest.raises(TypeError):
+        deferred.instances(ticket.pk)

@@ -10,7 +10,7 @@ runs the SQL (with the ORM's converters applied, so a datetime is aware on SQLit
 The statement text never changes, so PostgreSQL's prepared plan is reused as well.
 
 Only ``values_list()`` queries (of any model, joins allowed) and whole model rows
-(``instances``) are offered; a query whose stand-in is not found exactly once in its
+(``instances``, with the rows of ``select_related`` relations attached) are offered; a query whose stand-in is not found exactly once in its
 parameters (the ORM folded it into the SQL text, or it appears twice) is refused when it
 is first compiled. The compiled state is per thread: a compiler holds its connection.
 """
@@ -28,6 +28,7 @@ from django.db.models.query import (
     ModelIterable,
     QuerySet,
     ValuesListIterable,
+    get_related_populators,
 )
 
 # Stand-ins no real value equals: ids below any sequence, text no request can send (NUL).
@@ -90,9 +91,10 @@ class Prepared:
             shape = "tuples"
         elif (
             qs._iterable_class is ModelIterable
-            and not qs.query.select_related
             and not qs.query.annotation_select
-            and len(compiler.select) == len(qs.model._meta.concrete_fields)
+            and not qs.query.extra_select
+            and qs.query.deferred_loading == (frozenset(), True)
+            and compiler.klass_info["model"] is qs.model
         ):
             shape = "instances"
         else:
@@ -127,7 +129,18 @@ class Prepared:
         return [dict(zip(names, row, strict=True)) for row in rows]
 
     def instances(self, *values: Any, using: str = DEFAULT_DB_ALIAS) -> list[models.Model]:
-        """Model instances of a plain query of one model (no joins, no annotations)."""
+        """Model instances of a query of one model (no annotations, no deferred fields),
+        each with its ``select_related`` relations attached, as the queryset builds them."""
         compiled, rows = self._fetch(values, using, "instances")
-        names = [field.attname for field in compiled.model._meta.concrete_fields]
-        return [compiled.model.from_db(using, names, row) for row in rows]
+        compiler = compiled.compiler
+        klass_info, select = compiler.klass_info, compiler.select
+        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        names = [column[0].target.attname for column in select[start:end]]
+        populators = get_related_populators(klass_info, select, using)
+        found = []
+        for row in rows:
+            obj = compiled.model.from_db(using, names, row[start:end])
+            for populator in populators:
+                populator.populate(row, obj)
+            found.append(obj)
+        return found

@@ -66,19 +66,21 @@ def require_workshop_role(actor, perm: str = "view_ticket") -> list[int] | None:
 # --- tickets -----------------------------------------------------------------------------
 
 
+# What a workshop ticket is read with, besides its project and state.
+TICKET_JOINS = (
+    "created_by",
+    "workshop",
+    "workshop__inventory_item",
+    "workshop__technician",
+    "workshop__approved_by",
+)
+
+
 def _ticket_queryset(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
     # Every ticket of a workshop project came through intake and has its metrics row (the
     # blueprint refuses generic creation), so no "has metrics" join narrows the list: its
     # count is then read from the per-group counts (tickets.counts).
-    return qs.select_related(
-        "project",
-        "state",
-        "created_by",
-        "workshop",
-        "workshop__inventory_item",
-        "workshop__technician",
-        "workshop__approved_by",
-    )
+    return qs.select_related("project", "state", *TICKET_JOINS)
 
 
 def _with_parts_and_sessions(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
@@ -200,7 +202,7 @@ def access_workshop_ticket(*, actor, ticket_id: Any) -> Ticket:
         actor=actor,
         ticket_id=_id(ticket_id, "Ticket not found"),
         template=TEMPLATE,
-        queryset=_ticket_queryset(Ticket.objects.all()),
+        joins=TICKET_JOINS,
     )
     return ticket
 

@@ -43,13 +43,15 @@ from .schema import doc
 def load_ticket(request: Request, pk: Any, *, detail: bool = True) -> Ticket:
     """The one loader: a ticket of a service-desk project the caller may see, or 404;
     ``detail`` joins what ``sd.ticket_detail_row`` reads, otherwise what a list row shows."""
+    if detail:
+        return access_ticket(
+            actor=request.user, ticket_id=pk, template=sd.TEMPLATE, joins=sd.DETAIL_JOINS
+        )
     return access_ticket(
         actor=request.user,
         ticket_id=pk,
         template=sd.TEMPLATE,
-        queryset=Ticket.objects.select_related(*sd.DETAIL_JOINS)
-        if detail
-        else sd.with_relations(Ticket.objects.all()),
+        queryset=sd.with_relations(Ticket.objects.all()),
     )
 
 
