@@ -193,7 +193,7 @@ _LINE_SEPARATORS = ((b"\xe2\x80\xa8", b"\\u2028"), (b"\xe2\x80\xa9", b"\\u2029")
 
 class FastJSONRenderer(JSONRenderer):
     """DRF's JSON renderer with orjson doing the encoding: the same JSON values, compact,
-    UTF-8 unescaped, U+2028/U+2029 escaped as DRF does, in a fifth to a tenth of the time
+    UTF-8 unescaped, U+2028/U+2029 escaped as DRF does, in a quarter to a third of the time
     of the standard library's encoder (docs/performance.md, "Sixteenth round").
 
     What differs from DRF's bytes: a float of exponent form is written as orjson writes it

@@ -153,3 +153,83 @@ def test_instances_carry_their_select_related_rows(make_project, member, make_us
     deferred = Prepared(lambda pk: Ticket.objects.only("title").filter(pk=pk), int)
     with pytest.raises(TypeError):
         deferred.instances(ticket.pk)
+
+
+def _row(model, pk) -> dict:
+    return model.objects.filter(pk=pk).values().get()
+
+
+@pytest.mark.django_db
+def test_insert_row_writes_what_save_writes(make_project, member):
+    from tessera.core.audit.models import Event
+    from tessera.core.common.prepared import insert_row
+    from tessera.core.tickets.models import Comment, Ticket
+    from tessera.core.tickets.services import ticket_create
+
+    desk = make_project("servicedesk", "INS")
+    agent = member(desk, "agent")
+    ticket = ticket_create(actor=agent, project=desk, title="Written once")
+    assert ticket.pk is not None and ticket._state.adding is False
+    assert Ticket.objects.get(pk=ticket.pk).title == "Written once"
+
+    def pair(make):
+        by_save, by_insert = make(), make()
+        by_save.save(force_insert=True)
+        insert_row(by_insert)
+        assert by_insert.pk is not None and by_insert.pk != by_save.pk
+        assert by_insert._state.adding is False and by_insert._state.db == "default"
+        return _row(type(by_save), by_save.pk), _row(type(by_insert), by_insert.pk)
+
+    def event():
+        return Event(project_id=desk.pk, ticket=ticket, actor=agent, action="x", data={"a": [1]})
+
+    saved, inserted = pair(event)
+    for row in (saved, inserted):
+        assert row.pop("id") and row.pop("created_at")  # auto_now_add: set by each write
+    assert saved == inserted
+    assert inserted["data"] == {"a": [1]}
+
+    def comment():
+        when = ticket.created_at
+        return Comment(
+            ticket=ticket,
+            author=agent,
+            body="hé",
+            is_internal=True,
+            created_at=when,
+            updated_at=when,
+        )
+
+    saved, inserted = pair(comment)
+    for row in (saved, inserted):
+        row.pop("id")
+    assert saved == inserted
+
+
+@pytest.mark.django_db
+def test_insert_row_leaves_expressions_and_receivers_to_the_orm(make_project, member):
+    from django.db.models import signals
+    from django.db.models.functions import Now
+
+    from tessera.core.audit.models import Event
+    from tessera.core.common.prepared import insert_row
+
+    desk = make_project("servicedesk", "INX")
+    seen = []
+
+    def receiver(sender, instance, created, **kwargs):
+        seen.append((instance.action, created))
+
+    signals.post_save.connect(receiver, sender=Event)
+    try:
+        insert_row(Event(project_id=desk.pk, action="heard"))
+    finally:
+        signals.post_save.disconnect(receiver, sender=Event)
+    assert seen == [("heard", True)]
+
+    event = Event(project_id=desk.pk, action="expr", created_at=Now())
+    insert_row(event)
+    assert _row(Event, event.pk)["created_at"] is not None
+    plain = Event(project_id=desk.pk, action="after")  # the cached statement is a plain one
+    insert_row(plain)
+    assert _row(Event, plain.pk)["action"] == "after"

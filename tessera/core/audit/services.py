@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from tessera.core.common.prepared import insert_row
+
 from .models import Event
 
 
@@ -22,7 +24,7 @@ def event_record(
         project_id = ticket.project_id
     else:
         project_id = project.pk if project is not None else None
-    return Event.objects.create(
+    event = Event(
         project_id=project_id,
         ticket=ticket,
         ticket_ref=getattr(ticket, "display_number", "") if ticket is not None else "",
@@ -33,6 +35,8 @@ def event_record(
         new_value="" if new_value is None else str(new_value),
         data=data or {},
     )
+    insert_row(event)  # append-only: ``Event.save`` refuses only an update
+    return event
 
 
 def events_record_many(events: list[Event]) -> None:

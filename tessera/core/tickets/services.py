@@ -26,7 +26,7 @@ from tessera.core.common.errors import (
     StorageFull,
     ValidationFailed,
 )
-from tessera.core.common.prepared import Prepared
+from tessera.core.common.prepared import Prepared, insert_row
 from tessera.core.projects import permissions
 from tessera.core.projects.models import (
     TERMINAL_CATEGORIES,
@@ -244,7 +244,7 @@ def ticket_create(
         if state_obj.category == StateCategory.DONE:
             ticket.resolved_at = now
         ticket.project = project
-        ticket.save(force_insert=True)
+        insert_row(ticket)
         if tags:
             ticket.tags.set(list(tags))
         if assignees:
@@ -561,7 +561,7 @@ def comment_add(
             "Comment is empty", fields={"content": ["This field may not be blank."]}
         )
     now = clock.now()
-    comment = Comment.objects.create(
+    comment = Comment(
         ticket=ticket,
         author=actor,
         body=body,
@@ -569,6 +569,7 @@ def comment_add(
         created_at=now,
         updated_at=now,
     )
+    insert_row(comment)
     updates: dict[str, Any] = {"updated_at": now}
     if not is_internal and ticket.first_response_at is None and actor.pk != ticket.created_by_id:
         updates["first_response_at"] = now

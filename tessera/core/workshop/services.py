@@ -28,6 +28,7 @@ from tessera.core.common.errors import (
     NotFound,
     ValidationFailed,
 )
+from tessera.core.common.prepared import insert_row
 from tessera.core.projects import permissions
 from tessera.core.projects.models import Project
 from tessera.core.tickets.models import Ticket
@@ -227,7 +228,7 @@ def workshop_ticket_create(
             )
         try:
             with transaction.atomic(savepoint=False):
-                item = InventoryItem.objects.create(
+                item = InventoryItem(
                     serial_number=serial,
                     name=(item_name or "").strip()[:200],
                     state=InventoryItemState.IN_SERVICE,
@@ -237,6 +238,7 @@ def workshop_ticket_create(
                     created_at=now,
                     updated_at=now,
                 )
+                insert_row(item)
         except IntegrityError:
             raise ValidationFailed(
                 "Serial taken",
@@ -290,13 +292,15 @@ def workshop_ticket_create(
     color, xp, duration = _compute_metrics(parts)
     try:
         with transaction.atomic(savepoint=False):
-            TicketMetrics.objects.create(
-                ticket=ticket,
-                inventory_item=item,
-                flag_color=color,
-                xp_amount=xp,
-                total_duration=duration,
-                item_created=item_created,
+            insert_row(
+                TicketMetrics(
+                    ticket=ticket,
+                    inventory_item=item,
+                    flag_color=color,
+                    xp_amount=xp,
+                    total_duration=duration,
+                    item_created=item_created,
+                )
             )
     except IntegrityError:
         raise ValidationFailed(
