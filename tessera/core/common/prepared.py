@@ -10,9 +10,11 @@ runs the SQL (with the ORM's converters applied, so a datetime is aware on SQLit
 The statement text never changes, so PostgreSQL's prepared plan is reused as well.
 
 Only ``values_list()`` queries (of any model, joins allowed) and whole model rows
-(``instances``, with the rows of ``select_related`` relations attached) are offered; a query whose stand-in is not found exactly once in its
-parameters (the ORM folded it into the SQL text, or it appears twice) is refused when it
-is first compiled. The compiled state is per thread: a compiler holds its connection.
+(``instances``, with the rows of ``select_related`` relations attached) are offered; a
+query whose stand-in is not found exactly once in its parameters (the ORM folded it into
+the SQL text, or it appears twice) is refused when it is first compiled. The compiled
+state is per thread: a compiler holds its connection. ``insert_row`` (below) does the same
+for the INSERT of one new row.
 """
 
 from __future__ import annotations
@@ -215,6 +217,7 @@ def insert_row(obj: models.Model, using: str = DEFAULT_DB_ALIAS) -> None:
     the statement compiled once. Not through the model's ``save()``: for models whose
     ``save()`` adds nothing to an insert. Where the ORM must write the row itself (signal
     receivers, a value that is an expression, a model with parents) it does."""
+    obj._prepare_related_fields_for_save(operation_name="save")  # as save() does first
     compiled = None
     model = type(obj)
     if not (
