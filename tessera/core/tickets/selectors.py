@@ -429,7 +429,7 @@ def unique_number_of(*, template: str, key: str, number: int, is_number_owner: b
 # docs/performance.md, "Sixteenth round"). Every surface's detail, write and create answer
 # reads its ticket this way.
 _BY_ID: dict[tuple[str | None, tuple[str, ...]], Prepared] = {}
-_MAX_TICKET_ID = 2**63 - 1  # a bigint key
+MAX_ID = 2**63 - 1  # a bigint key: a larger id would overflow the database's integer
 
 
 def _ticket_by_id(template: str | None, joins: tuple[str, ...]) -> Prepared:
@@ -466,7 +466,7 @@ def access_ticket(
     try:
         if ticket_id is not None and queryset is None:
             pk = int(ticket_id)
-            found = _ticket_by_id(template, joins).instances(pk) if 0 < pk <= _MAX_TICKET_ID else []
+            found = _ticket_by_id(template, joins).instances(pk) if 0 < pk <= MAX_ID else []
             ticket = found[0] if found else None
         else:
             qs = (queryset if queryset is not None else Ticket.objects.all()).select_related(

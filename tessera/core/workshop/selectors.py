@@ -19,7 +19,12 @@ from tessera.core.common.prepared import Prepared
 from tessera.core.projects import permissions
 from tessera.core.tickets import policy
 from tessera.core.tickets.models import Ticket
-from tessera.core.tickets.selectors import access_ticket, in_states_keyed, tickets_visible_to
+from tessera.core.tickets.selectors import (
+    MAX_ID,
+    access_ticket,
+    in_states_keyed,
+    tickets_visible_to,
+)
 
 from . import conf, ticket_rows, timer
 from .models import (
@@ -34,7 +39,6 @@ from .models import (
 from .ticket_rows import ROW_COLUMNS, SessionRow
 
 TEMPLATE = "workshop"
-MAX_ID = 2**63 - 1
 
 
 def _id(value: Any, message: str) -> int:
