@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tessera.core.common.errors import NotFound
+from tessera.core.common.ids import MAX_ID
 from tessera.core.common.prepared import Prepared
 
 from .models import User
@@ -27,9 +28,6 @@ def user_by_id(user_id) -> User:
 
 _USER_ROW = Prepared(lambda pk: User.objects.filter(pk=pk), int)
 
-# Ids a signed token may carry: the primary key's range (a larger number cannot be one).
-_MAX_USER_ID = 2**63 - 1
-
 
 def user_for_request(user_id: object) -> User | None:
     """The user whose id a verified token names, or None: read on every authenticated API
@@ -40,7 +38,7 @@ def user_for_request(user_id: object) -> User | None:
         pk = int(user_id)  # type: ignore[call-overload]
     except (TypeError, ValueError):
         return None
-    if not 0 < pk <= _MAX_USER_ID:
+    if not 0 < pk <= MAX_ID:
         return None
     found = _USER_ROW.instances(pk)
     return found[0] if found else None

@@ -16,6 +16,7 @@ from django.db.models.query import ValuesIterable
 from django.utils import timezone
 
 from tessera.core.common.errors import NotFound
+from tessera.core.common.ids import MAX_ID
 from tessera.core.common.prepared import Prepared
 from tessera.core.projects import permissions
 
@@ -429,7 +430,6 @@ def unique_number_of(*, template: str, key: str, number: int, is_number_owner: b
 # docs/performance.md, "Sixteenth round"). Every surface's detail, write and create answer
 # reads its ticket this way.
 _BY_ID: dict[tuple[str | None, tuple[str, ...]], Prepared] = {}
-MAX_ID = 2**63 - 1  # a bigint key: a larger id would overflow the database's integer
 
 
 def _ticket_by_id(template: str | None, joins: tuple[str, ...]) -> Prepared:

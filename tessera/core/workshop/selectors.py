@@ -15,12 +15,12 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sub
 from tessera.core.audit.models import Event
 from tessera.core.common import clock
 from tessera.core.common.errors import Forbidden, NotFound
+from tessera.core.common.ids import MAX_ID
 from tessera.core.common.prepared import Prepared
 from tessera.core.projects import permissions
 from tessera.core.tickets import policy
 from tessera.core.tickets.models import Ticket
 from tessera.core.tickets.selectors import (
-    MAX_ID,
     access_ticket,
     in_states_keyed,
     tickets_visible_to,

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from tessera.core.accounts.authentication import JWTAuthentication
 from tessera.core.common.errors import Forbidden, TesseraError
+from tessera.core.common.ids import MAX_ID
 from tessera.core.common.pagination import StandardPagination
 from tessera.core.projects import permissions
 from tessera.core.projects.models import Project
@@ -22,7 +23,6 @@ from tessera.surfaces.boards.authentication import SuperSecretKeyAuthentication
 from tessera.surfaces.drf import as_drf_exception
 
 TEMPLATE = "boards"
-MAX_ID = 2**63 - 1  # larger ids would overflow the database's integer (a 500, not a 404)
 
 
 def IdField(**kwargs) -> serializers.IntegerField:  # noqa: N802 (a field factory)

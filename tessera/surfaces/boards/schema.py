@@ -20,7 +20,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers
 
-from .common import MAX_ID
+from tessera.core.common.ids import MAX_ID
 
 TAG = "boards (document 003)"
 TYPES = ["task", "bug", "story", "epic"]

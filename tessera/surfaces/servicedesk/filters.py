@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from rest_framework.exceptions import ValidationError
 
 from tessera.core.accounts.models import User
+from tessera.core.common.ids import MAX_ID
 from tessera.core.crm.models import Customer
 from tessera.core.servicedesk import selectors as sd
 from tessera.core.tickets.selectors import created_on_days, in_states_keyed, ticket_search
@@ -30,9 +31,6 @@ class StrictBooleanFilter(django_filters.TypedChoiceFilter):
         kwargs.setdefault("choices", BOOL_CHOICES)
         kwargs.setdefault("coerce", _as_bool)
         super().__init__(*args, **kwargs)
-
-
-MAX_ID = 2**63 - 1
 
 
 class IntegerFilter(django_filters.NumberFilter):

@@ -16,9 +16,9 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers
 
+from tessera.core.common.ids import MAX_ID
 from tessera.core.servicedesk import selectors as sd
 
-MAX_ID = 2**63 - 1
 TAG = "ticketing"
 BOOLS = ["true", "false", "True", "False", "1", "0"]
 

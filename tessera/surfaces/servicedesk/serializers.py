@@ -16,12 +16,12 @@ from tessera.core.accounts.models import User
 from tessera.core.accounts.selectors import full_name_of
 from tessera.core.audit.models import Event
 from tessera.core.common import clock
+from tessera.core.common.ids import MAX_ID
 from tessera.core.crm.models import Customer
 from tessera.core.projects.blueprints import get_blueprint
 from tessera.core.servicedesk import selectors as sd
 from tessera.core.tickets.models import Attachment, Comment, Ticket
 
-MAX_ID = 2**63 - 1
 PRIORITY_CHOICES = list(sd.PRIORITIES.values())
 PRIORITY_VALUES = {name: value for value, name in sd.PRIORITIES.items()}
 

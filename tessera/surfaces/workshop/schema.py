@@ -17,6 +17,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers
 
+from tessera.core.common.ids import MAX_ID
 from tessera.core.workshop.models import (
     FlagColor,
     InventoryItemState,
@@ -28,7 +29,6 @@ from tessera.core.workshop.models import (
 from tessera.surfaces.drf import NOT_SPACE
 
 TAG = "workshop (document 000)"
-MAX_ID = 2**63 - 1
 STATES = ["NEW", "ASSIGNED", "IN_PROGRESS", "WAITING_QC", "REWORK", "DONE"]
 
 

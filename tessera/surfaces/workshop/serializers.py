@@ -14,6 +14,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tessera.core.accounts.selectors import full_name_of
+from tessera.core.common.ids import MAX_ID
 from tessera.core.projects.blueprints import get_blueprint
 from tessera.core.workshop.models import FlagColor, InventoryItemState, XpKind
 from tessera.core.workshop.services import MAX_MINUTES, MAX_PARTS, MAX_XP, PartInput
@@ -36,7 +37,6 @@ extend_schema_field(
 
 # --- input ----------------------------------------------------------------------------------
 
-MAX_ID = 2**63 - 1  # larger ids would overflow the database's integer
 WORKSHOP_STATES = ["NEW", "ASSIGNED", "IN_PROGRESS", "WAITING_QC", "REWORK", "DONE"]
 
 
