@@ -155,6 +155,57 @@ def test_instances_carry_their_select_related_rows(make_project, member, make_us
         deferred.instances(ticket.pk)
 
 
+@pytest.mark.django_db
+def test_uuid_arguments_and_annotations_equal_the_orm(make_project, member, make_user):
+    """A UUID argument lands in the parameters as the database stores it (a UUID on
+    PostgreSQL, 32 hex digits on SQLite); annotations come back under their names."""
+    import uuid
+
+    from django.db.models import F, Value
+    from django.db.models.functions import Concat
+
+    from tessera.core.tickets.models import Ticket
+    from tessera.core.tickets.services import ticket_create
+
+    desk = make_project("servicedesk", "SDU")
+    agent = member(desk, "agent")
+    tickets = [ticket_create(actor=agent, project=desk, title=f"T{i}") for i in range(3)]
+    by_public_id = Prepared(
+        lambda public_id: Ticket.objects.select_related("state").filter(public_id=public_id),
+        uuid.UUID,
+    )
+    labelled = Prepared(
+        lambda public_id: (
+            Ticket.objects.filter(public_id=public_id)
+            .annotate(label=Concat(F("title"), Value("!")))
+            .values_list("id", "public_id", "label")
+        ),
+        uuid.UUID,
+    )
+    for ticket in tickets:
+        (loaded,) = by_public_id.instances(ticket.public_id)
+        assert loaded.pk == ticket.pk and loaded.public_id == ticket.public_id
+        assert loaded.state.key == ticket.state.key
+        assert labelled.dicts(ticket.public_id) == list(
+            Ticket.objects.filter(public_id=ticket.public_id)
+            .annotate(label=Concat(F("title"), Value("!")))
+            .values("id", "public_id", "label")
+        )
+        assert labelled.dicts(ticket.public_id)[0]["label"] == f"{ticket.title}!"
+    assert by_public_id.instances(uuid.uuid4()) == []
+    # annotations named before a field would come back in another order than asked
+    misordered = Prepared(
+        lambda pk: (
+            Ticket.objects.filter(pk=pk)
+            .annotate(label=Concat(F("title"), Value("!")))
+            .values_list("label", "id")
+        ),
+        int,
+    )
+    with pytest.raises(TypeError, match="annotations last"):
+        misordered.dicts(tickets[0].pk)
+
+
 def _row(model, pk) -> dict:
     return model.objects.filter(pk=pk).values().get()
 

@@ -20,6 +20,7 @@ for the INSERT of one new row.
 from __future__ import annotations
 
 import threading
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -35,9 +36,11 @@ from django.db.models.query import (
 )
 from django.db.models.sql import InsertQuery
 
-# Stand-ins no real value equals: ids below any sequence, text no request can send (NUL).
+# Stand-ins no real value equals: ids below any sequence, text no request can send (NUL),
+# UUIDs of a version no generator makes (the variant bits of a fixed, random-looking base).
 _INT_STAND_IN = -8_237_461_923_551
 _STR_STAND_IN = "\x00tessera-stand-in-"
+_UUID_STAND_IN = 0x5A1D_0000_0000_0000_0000_7E55_E8A0_0000
 
 
 def _stand_in(kind: type, index: int) -> Any:
@@ -45,14 +48,26 @@ def _stand_in(kind: type, index: int) -> Any:
         return _INT_STAND_IN - index
     if kind is str:
         return f"{_STR_STAND_IN}{index}"
-    raise TypeError(f"a prepared query takes int or str arguments, not {kind!r}")
+    if kind is uuid.UUID:
+        return uuid.UUID(int=_UUID_STAND_IN + index)
+    raise TypeError(f"a prepared query takes int, str or UUID arguments, not {kind!r}")
+
+
+def _slot_form(param: Any, value: Any) -> str | None:
+    """How a stand-in landed in the compiled parameters: as itself, or (a UUID on a
+    database without a native UUID type, SQLite) as its 32-digit hex."""
+    if type(param) is type(value) and param == value:
+        return "same"
+    if isinstance(value, uuid.UUID) and param == value.hex:
+        return "hex"
+    return None
 
 
 @dataclass(frozen=True)
 class _Compiled:
     sql: str
     params: list
-    slots: list[int]
+    slots: list[tuple[int, str]]  # where each argument goes, and in which form
     compiler: Any
     model: type[models.Model]
     shape: str  # "flat", "tuples" or "instances"
@@ -85,7 +100,9 @@ class Prepared:
         sql, params = compiler.as_sql()
         slots = []
         for value in stand_ins:
-            found = [i for i, param in enumerate(params) if param == value]
+            found = [
+                (i, form) for i, param in enumerate(params) if (form := _slot_form(param, value))
+            ]
             if len(found) != 1:
                 raise ValueError(f"stand-in {value!r} is not one parameter of {sql}")
             slots.append(found[0])
@@ -103,7 +120,14 @@ class Prepared:
             shape = "instances"
         else:
             raise TypeError("a prepared query is a values_list() or whole rows of one model")
-        names = tuple(qs.query.values_select) if shape == "tuples" else ()
+        names: tuple[str, ...] = ()
+        if shape == "tuples":
+            # The compiler reads extra columns, then fields, then annotations; the
+            # values_list() must have asked for them in that order (annotations last).
+            query = qs.query
+            names = (*query.extra_select, *query.values_select, *query.annotation_select)
+            if qs._fields and tuple(qs._fields) != names:
+                raise TypeError("a prepared values_list() names its annotations last")
         return _Compiled(sql, list(params), slots, compiler, qs.model, shape, names)
 
     def _fetch(self, values: tuple, alias: str, *shapes: str) -> tuple[_Compiled, list]:
@@ -111,8 +135,8 @@ class Prepared:
         if compiled.shape not in shapes:
             raise TypeError(f"this prepared query reads {compiled.shape}, not {shapes}")
         bound = list(compiled.params)
-        for slot, value in zip(compiled.slots, values, strict=True):
-            bound[slot] = value
+        for (slot, form), value in zip(compiled.slots, values, strict=True):
+            bound[slot] = value.hex if form == "hex" else value
         with connections[alias].cursor() as cursor:
             cursor.execute(compiled.sql, bound)
             fetched = cursor.fetchall()
