@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 
 from tessera.core.common import clock
 from tessera.core.common.errors import NotFound, ValidationFailed
+from tessera.core.common.prepared import Prepared
 
 from .models import ApiToken, Skill, User, UserSkill, hash_token
 
@@ -106,6 +107,13 @@ def api_token_set_active(*, token: ApiToken, active: bool) -> ApiToken:
     return token
 
 
+# The token (and its user) by hash, compiled once (``common.prepared``): every feed request
+# authenticates this way.
+_TOKEN_BY_HASH = Prepared(
+    lambda token_hash: ApiToken.objects.select_related("user").filter(token_hash=token_hash), str
+)
+
+
 def api_token_authenticate(raw: str) -> ApiToken | None:
     """The active, unexpired token for ``raw`` (its user active too), or None.
 
@@ -114,7 +122,8 @@ def api_token_authenticate(raw: str) -> ApiToken | None:
     """
     if not raw:
         return None
-    token = ApiToken.objects.select_related("user").filter(token_hash=hash_token(raw)).first()
+    found = _TOKEN_BY_HASH.instances(hash_token(raw))
+    token = found[0] if found else None
     now = clock.now()
     if token is None or not token.is_active or not token.user.is_active:
         return None

@@ -553,11 +553,38 @@ def with_card_fields(qs: QuerySet[Ticket], *, actor) -> QuerySet[dict[str, Any]]
     """A page of kanban cards as plain rows: ``CARD_COLUMNS`` (project, state and column
     joined), ``comments_count`` (public comments) and ``following`` (the actor's), in one
     query. Complete the page with ``with_card_relations`` (assignee ids and tag names)."""
+    return _with_card_annotations(qs, actor.pk).values(*CARD_COLUMNS, *_CARD_ANNOTATIONS)
+
+
+_CARD_ANNOTATIONS = ("comments_count", "following")
+
+
+def _with_card_annotations(qs: QuerySet[Ticket], actor_id: int) -> QuerySet[Ticket]:
     comments, following = _card_annotations_sql(connection.vendor)
     return qs.annotate(
         comments_count=RawSQL(comments, (), output_field=IntegerField()),
-        following=RawSQL(following, (actor.pk,), output_field=BooleanField()),
-    ).values(*CARD_COLUMNS, "comments_count", "following")
+        following=RawSQL(following, (actor_id,), output_field=BooleanField()),
+    )
+
+
+# One card by id, compiled once (``common.prepared``): a card's detail and every write's
+# answer read it.
+_CARD_BY_ID = Prepared(
+    lambda pk, actor_id: _with_card_annotations(Ticket.objects.filter(pk=pk), actor_id).values_list(
+        *CARD_COLUMNS, *_CARD_ANNOTATIONS
+    ),
+    int,
+    int,
+)
+
+
+def card_row(ticket_id: int, *, actor) -> dict[str, Any]:
+    """One ticket's card row as ``with_card_fields`` gives it (``DoesNotExist`` when no
+    ticket has the id); complete it with ``with_card_relations``."""
+    found = _CARD_BY_ID.dicts(ticket_id, actor.pk)
+    if not found:
+        raise Ticket.DoesNotExist
+    return found[0]
 
 
 def with_card_relations(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 
 from tessera.core.common.errors import Forbidden, NotFound
+from tessera.core.common.prepared import Prepared
 from tessera.core.common.rows import row_of
 from tessera.core.projects import permissions
 from tessera.core.projects.blueprints.support import SUPPORT
@@ -81,16 +82,6 @@ def can_delete_any(actor) -> bool:
     return ids is None or bool(ids)
 
 
-def _with_relations(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
-    """Everything a page of tickets shows, in a fixed number of queries."""
-    return qs.select_related("state", "created_by", "triage").prefetch_related(
-        Prefetch(
-            "assignments",
-            queryset=TicketAssignment.objects.select_related("user").order_by("assigned_at", "id"),
-        )
-    )
-
-
 def support_tickets(
     *,
     actor,
@@ -149,6 +140,17 @@ def ticket_row(ticket: Ticket) -> dict[str, Any]:
     return row_of(ticket, TICKET_ROW)
 
 
+# One support ticket with what its Ticket object shows (``TICKET_ROW``) and its project
+# (the policy's), compiled once (``common.prepared``): every detail, update, delete and
+# processing request reads it. Its first assignee comes from ``first_assignees``.
+_SUPPORT_TICKET_BY_PUBLIC_ID = Prepared(
+    lambda public_id: Ticket.objects.filter(
+        project__template=TEMPLATE, public_id=public_id
+    ).select_related("state", "created_by", "triage", "project"),
+    uuid.UUID,
+)
+
+
 def support_ticket_get(*, actor, ticket_id: str) -> Ticket:
     """The ticket by public UUID: ``NotFound`` when no support ticket has it (or the id is
     not a UUID), ``Forbidden`` when it exists but the actor may not see it — document 001
@@ -157,11 +159,8 @@ def support_ticket_get(*, actor, ticket_id: str) -> Ticket:
         public_id = uuid.UUID(str(ticket_id))
     except (TypeError, ValueError):
         raise NotFound("Ticket not found")
-    ticket = (
-        _with_relations(Ticket.objects.filter(project__template=TEMPLATE, public_id=public_id))
-        .select_related("project")
-        .first()
-    )
+    found = _SUPPORT_TICKET_BY_PUBLIC_ID.instances(public_id)
+    ticket = found[0] if found else None
     if ticket is None:
         raise NotFound("Ticket not found")
     if not policy.can_view(actor, ticket):

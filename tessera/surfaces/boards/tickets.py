@@ -24,6 +24,7 @@ from tessera.core.tickets.counts import comment_count, ticket_count, with_matche
 from tessera.core.tickets.models import Attachment, Comment, Ticket
 from tessera.core.tickets.selectors import (
     access_ticket,
+    card_row,
     in_states_keyed,
     newest_first_by_project,
     ticket_search,
@@ -111,7 +112,7 @@ def board_tickets(actor):
 
 def card_response(actor, ticket_id: int, status_code: int = 200) -> Response:
     """The ticket's body with its version as ETag (send it back as If-Match)."""
-    row = with_card_fields(Ticket.objects.filter(pk=ticket_id), actor=actor).get()
+    row = card_row(ticket_id, actor=actor)
     return with_etag(Response(tickets_out([row])[0], status=status_code), row["version"])
 
 

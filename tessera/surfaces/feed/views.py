@@ -31,6 +31,7 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
 from tessera.core.accounts.authentication import ApiTokenAuthentication
+from tessera.core.common.prepared import Prepared
 from tessera.core.tickets.counts import ticket_count
 from tessera.core.tickets.models import Ticket
 from tessera.core.tickets.selectors import (
@@ -118,6 +119,12 @@ def feed_rows(qs: QuerySet[Ticket]) -> QuerySet[dict[str, Any]]:
     query for the page; the first assignee's name comes from ``serializers.tickets_fields``
     (one more query, whatever the size)."""
     return with_unique_numbers(qs).values(*_ROW)
+
+
+# One ticket's ``_ROW``, compiled once (``common.prepared``): every detail request reads it.
+_FEED_ROW_BY_ID = Prepared(
+    lambda pk: with_unique_numbers(Ticket.objects.filter(pk=pk)).values_list(*_ROW), int
+)
 
 
 def _positive_int(request: Request, name: str, default: int) -> int:
@@ -342,7 +349,7 @@ class TicketFeedDetailView(FeedView):
     )
     def get(self, request: Request, ident: str) -> Response:
         ticket = access_ticket(actor=request.user, **_lookup(ident))
-        row = feed_rows(Ticket.objects.filter(pk=ticket.pk)).get()
+        row = _FEED_ROW_BY_ID.dicts(ticket.pk)[0]
         return envelope.ok(
             {"ticket": tickets_fields([row])[0]}, headers={"ETag": f'"{row["version"]}"'}
         )

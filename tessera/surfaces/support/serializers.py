@@ -182,11 +182,9 @@ ASSIGNEE_FIELDS = ("public_id", "email")
 
 
 def ticket_data(ticket, *, enhanced: bool = False) -> dict[str, Any]:
-    """One ticket as document 001's Ticket object; its first assignee comes from its
-    assignments (prefetched in order by ``support_ticket_get``)."""
-    assignments = list(ticket.assignments.all())
-    user = assignments[0].user if assignments else None
-    assignee = {f: getattr(user, f) for f in ASSIGNEE_FIELDS} if user else None
+    """One ticket as document 001's Ticket object; its first assignee in one query
+    (``first_assignees``, as a page's)."""
+    assignee = first_assignees([ticket.pk], *ASSIGNEE_FIELDS).get(ticket.pk)
     return _ticket_body(selectors.ticket_row(ticket), assignee, enhanced=enhanced)
 
 
