@@ -43,7 +43,8 @@ def render(report: dict) -> str:
             else ""
         )
         + f"worker RSS MB {report['memory_rss_mb']}; "
-        f"load at the end: {report.get('loadavg_at_end', '?')}",
+        + (f"autovacuum {report['autovacuum']}; " if report.get("autovacuum") else "")
+        + f"load at the end: {report.get('loadavg_at_end', '?')}",
         "",
         "| target / scenario | req/s | p50 ms | p99 ms | SQL/req | × raw-SQL floor | × DRF floor "
         "| × peer | CPU ms/req app / db / wrk | load before |",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import contextlib
 import json
 import os
 import re
@@ -27,7 +28,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
-from bench import cpu, peer, report_md  # noqa: E402
+from bench import cpu, peer, pgserver, report_md  # noqa: E402
 
 PY = ROOT / ".venv" / "bin" / "python"
 PG = "postgres://postgres@127.0.0.1:5432"
@@ -442,6 +443,13 @@ def main() -> int:
         help="run the floors and Tessera's scenarios this many times; report each one's median",
     )
     parser.add_argument(
+        "--autovacuum",
+        choices=("on", "as-is"),
+        default="on",
+        help="on (default): turn the server's autovacuum on for the bench if it is off, as a "
+        "deployment runs it, and restore it after; as-is: measure the server as it is",
+    )
+    parser.add_argument(
         "--only",
         default="",
         help="comma-separated scenario filters, e.g. 'servicedesk/list,boards' (floors always run)",
@@ -452,6 +460,16 @@ def main() -> int:
     if shutil.which("wrk") is None:
         log("wrk missing: apt-get install -y wrk (Debian package)")
         return 2
+    with contextlib.ExitStack() as stack:
+        args.autovacuum_in_force = (
+            stack.enter_context(pgserver.autovacuum_on(log))
+            if args.autovacuum == "on"
+            else pgserver.setting("autovacuum")
+        )
+        return _main(args)
+
+
+def _main(args) -> int:
     started = time.monotonic()
     db, peer_db = args.db, "helpdesk_bench"
     env = {**os.environ, "DATABASE_URL": f"{PG}/{db}", "DJANGO_SETTINGS_MODULE": "bench.settings",
@@ -612,6 +630,7 @@ def _report(args, results, memory, creds, elapsed) -> dict:
         + f" --keep-alive {args.keep_alive}"
         + (f" --worker-connections {args.worker_connections}" if args.worker_connections else ""),
         "loadavg_at_end": Path("/proc/loadavg").read_text().strip(),
+        "autovacuum": getattr(args, "autovacuum_in_force", None),
         "duration_s": args.duration,
         "rounds": args.rounds,
         "tessera_tickets_in_db": creds.get("tickets"),
