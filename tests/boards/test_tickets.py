@@ -121,6 +121,37 @@ def test_column_of_another_project_is_refused(board, client_for, make_project):
     assert r.status_code == 400 and "column" in r.json()
 
 
+def test_a_column_is_taken_from_a_visible_board_of_this_surface_only(
+    board, client_for, make_project
+):
+    """The create's column: one of a boards project the caller is a member of (any of them,
+    the column names the project); a column of the caller's own service-desk project, or
+    of a board the caller is not in, is no column here."""
+    owner = board.users["superadmin"]
+    second = make_project("boards", "SECOND", owner=owner)
+    desk = make_project("servicedesk", "DESKC", owner=owner)
+    c = client_for("superadmin")
+    r = c.post(
+        "/api/tickets/tickets/",
+        {"name": "on the second board", "column": second.columns.first().pk},
+        format="json",
+    )
+    assert r.status_code == 201, r.content
+    assert r.json()["project"] == second.pk
+    assert r.json()["column_name"] == second.columns.first().name
+    desk_column = desk.columns.first()
+    assert desk_column is not None
+    r = c.post("/api/tickets/tickets/", {"name": "x", "column": desk_column.pk}, format="json")
+    assert r.status_code == 400 and "column" in r.json()
+    r = client_for("user").post(
+        "/api/tickets/tickets/",
+        {"name": "x", "column": second.columns.first().pk},
+        format="json",
+    )
+    assert r.status_code == 400 and "column" in r.json()
+    assert list(Ticket.objects.values_list("title", flat=True)) == ["on the second board"]
+
+
 def test_patch_column_moves_state_and_back(board, client_for, make_ticket):
     t = make_ticket()
     c = client_for("superadmin")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from tessera.core.common.errors import NotFound
+from tessera.core.common.prepared import Prepared
 
 from . import permissions
 from .models import BoardColumn, Project, WorkflowState, WorkflowTransition
@@ -17,6 +18,29 @@ def projects_visible_to(actor, *, template: str | None = None) -> QuerySet[Proje
     if actor.is_superuser:
         return qs
     return qs.filter(pk__in=list(permissions.memberships(actor).keys()))
+
+
+# A column with its state and project, by id within a blueprint, compiled once
+# (``common.prepared``): every boards create and column move reads it.
+_COLUMN_OF_TEMPLATE = Prepared(
+    lambda pk, template: BoardColumn.objects.filter(
+        pk=pk, project__template=template
+    ).select_related("state", "project"),
+    int,
+    str,
+)
+
+
+def visible_column(*, actor, column_id: int, template: str) -> BoardColumn | None:
+    """The board column (its ``state`` and ``project`` attached) when its project is of
+    ``template`` and ``projects_visible_to`` the actor; None otherwise."""
+    found = _COLUMN_OF_TEMPLATE.instances(column_id, template)
+    if not found:
+        return None
+    column = found[0]
+    if not actor.is_superuser and column.project_id not in permissions.memberships(actor):
+        return None
+    return column
 
 
 def access_project(*, actor, project_id, template: str | None = None) -> Project:

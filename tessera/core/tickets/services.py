@@ -94,6 +94,8 @@ def ticket_number_next(project_id: int) -> int:
 
 def _check_assignees(project: Project, users: Iterable) -> list:
     users = list(users)
+    if not users:
+        return users  # most creates name none: no membership query to build
     ids = {u.pk for u in users}
     member_ids = set(
         Membership.objects.filter(project=project, user_id__in=ids).values_list(

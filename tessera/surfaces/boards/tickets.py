@@ -18,7 +18,7 @@ from tessera.core.common.pagination import StandardPagination
 from tessera.core.organizations.selectors import companies_visible_to
 from tessera.core.projects import permissions
 from tessera.core.projects.models import BoardColumn
-from tessera.core.projects.selectors import projects_visible_to
+from tessera.core.projects.selectors import visible_column
 from tessera.core.tickets import policy, services
 from tessera.core.tickets.counts import comment_count, ticket_count, with_matches_counted
 from tessera.core.tickets.models import Attachment, Comment, Ticket
@@ -137,18 +137,15 @@ class TicketInput(serializers.Serializer):
 
 
 def _column(actor, column_id: int) -> BoardColumn:
-    projects = projects_visible_to(actor, template=TEMPLATE).values("pk")
-    column = (
-        BoardColumn.objects.filter(pk=column_id, project_id__in=projects)
-        .select_related("state")
-        .first()
-    )
+    column = visible_column(actor=actor, column_id=column_id, template=TEMPLATE)
     if column is None:
         raise ValidationError({"column": [f'Invalid pk "{column_id}" - object does not exist.']})
     return column
 
 
 def _users(ids: list[int]) -> list[User]:
+    if not ids:
+        return []
     found = {u.pk: u for u in User.objects.filter(pk__in=ids)}
     missing = [i for i in ids if i not in found]
     if missing:
