@@ -30,6 +30,7 @@ from tessera.core.accounts.models import User, UserSkill
 from tessera.core.audit.services import event_record
 from tessera.core.common import clock
 from tessera.core.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from tessera.core.common.prepared import insert_row
 from tessera.core.notifications.models import OutboundEmail
 from tessera.core.notifications.services import email_enqueue, email_send_now
 from tessera.core.projects import permissions
@@ -161,7 +162,8 @@ def support_ticket_create(
         company=company,
     )
     now = clock.now()
-    triage = TicketTriage.objects.create(ticket=ticket, created_at=now, updated_at=now)
+    triage = TicketTriage(ticket=ticket, created_at=now, updated_at=now)
+    insert_row(triage)
     TriageStep.objects.bulk_create(
         [
             TriageStep(ticket=ticket, name=name, order=i, created_at=now)
