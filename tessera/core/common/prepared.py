@@ -72,6 +72,7 @@ class _Compiled:
     model: type[models.Model]
     shape: str  # "flat", "tuples" or "instances"
     names: tuple[str, ...]  # a values_list()'s field names, in order
+    converters: dict  # the compiler's converters of the selected columns, found once
 
 
 class Prepared:
@@ -128,7 +129,12 @@ class Prepared:
             names = (*query.extra_select, *query.values_select, *query.annotation_select)
             if qs._fields and tuple(qs._fields) != names:
                 raise TypeError("a prepared values_list() names its annotations last")
-        return _Compiled(sql, list(params), slots, compiler, qs.model, shape, names)
+        columns = [select[0] for select in compiler.select[0 : compiler.col_count]]
+        if compiler.has_composite_fields(columns):
+            raise TypeError("a prepared query does not read composite fields")
+        # What ``results_iter`` works out at every call (~0.05 ms a query in process).
+        converters = compiler.get_converters(columns)
+        return _Compiled(sql, list(params), slots, compiler, qs.model, shape, names, converters)
 
     def _fetch(self, values: tuple, alias: str, *shapes: str) -> tuple[_Compiled, list]:
         compiled = self._compiled(alias)
@@ -140,7 +146,9 @@ class Prepared:
         with connections[alias].cursor() as cursor:
             cursor.execute(compiled.sql, bound)
             fetched = cursor.fetchall()
-        return compiled, list(compiled.compiler.results_iter(results=[fetched]))
+        if compiled.converters:
+            return compiled, list(compiled.compiler.apply_converters(fetched, compiled.converters))
+        return compiled, fetched
 
     def rows(self, *values: Any, using: str = DEFAULT_DB_ALIAS) -> list:
         """The rows as ``values_list()`` gives them (flat or tuples)."""
