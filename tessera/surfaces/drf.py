@@ -209,7 +209,7 @@ class FastJSONRenderer(JSONRenderer):
             return super().render(data, accepted_media_type, renderer_context)
         try:
             out = orjson.dumps(data, default=_drf_default, option=_ORJSON_OPTIONS)
-        except (orjson.JSONEncodeError, TypeError):
+        except TypeError:  # orjson.JSONEncodeError is one: what orjson refuses
             return super().render(data, accepted_media_type, renderer_context)
         if b"\xe2\x80" in out:
             for raw, escaped in _LINE_SEPARATORS:
