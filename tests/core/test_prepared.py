@@ -47,6 +47,7 @@ def test_rows_and_instances_equal_the_orm_for_each_value(make_project, member, m
         assert loaded.date_joined.tzinfo is not None
         assert loaded._state.adding is False and loaded._state.db == "default"
     assert USERS.instances(10**12) == []
+    assert USERS.first(agent.pk) == agent and USERS.first(10**12) is None
 
     for template in ("servicedesk", "boards", "workshop"):
         expected = list(

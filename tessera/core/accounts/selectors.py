@@ -40,5 +40,4 @@ def user_for_request(user_id: object) -> User | None:
         return None
     if not 0 < pk <= MAX_ID:
         return None
-    found = _USER_ROW.instances(pk)
-    return found[0] if found else None
+    return _USER_ROW.first(pk)

@@ -122,8 +122,7 @@ def api_token_authenticate(raw: str) -> ApiToken | None:
     """
     if not raw:
         return None
-    found = _TOKEN_BY_HASH.instances(hash_token(raw))
-    token = found[0] if found else None
+    token = _TOKEN_BY_HASH.first(hash_token(raw))
     now = clock.now()
     if token is None or not token.is_active or not token.user.is_active:
         return None

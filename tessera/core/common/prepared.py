@@ -181,6 +181,11 @@ class Prepared:
             found.append(obj)
         return found
 
+    def first(self, *values: Any, using: str = DEFAULT_DB_ALIAS) -> models.Model | None:
+        """The first of ``instances(*values)`` (the query's own order), or None."""
+        found = self.instances(*values, using=using)
+        return found[0] if found else None
+
 
 # ---- one new row, its INSERT compiled once ---------------------------------------------------
 #

@@ -34,10 +34,9 @@ _COLUMN_OF_TEMPLATE = Prepared(
 def visible_column(*, actor, column_id: int, template: str) -> BoardColumn | None:
     """The board column (its ``state`` and ``project`` attached) when its project is of
     ``template`` and ``projects_visible_to`` the actor; None otherwise."""
-    found = _COLUMN_OF_TEMPLATE.instances(column_id, template)
-    if not found:
+    column = _COLUMN_OF_TEMPLATE.first(column_id, template)
+    if column is None:
         return None
-    column = found[0]
     if not actor.is_superuser and column.project_id not in permissions.memberships(actor):
         return None
     return column

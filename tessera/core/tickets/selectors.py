@@ -466,8 +466,7 @@ def access_ticket(
     try:
         if ticket_id is not None and queryset is None:
             pk = int(ticket_id)
-            found = _ticket_by_id(template, joins).instances(pk) if 0 < pk <= MAX_ID else []
-            ticket = found[0] if found else None
+            ticket = _ticket_by_id(template, joins).first(pk) if 0 < pk <= MAX_ID else None
         else:
             qs = (queryset if queryset is not None else Ticket.objects.all()).select_related(
                 "project", "state"

@@ -144,7 +144,7 @@ def _resolve_state(project: Project, state: WorkflowState | str | None) -> Workf
         if state.project_id != project.pk:
             raise ValidationFailed("State belongs to another project")
         return state
-    found = next(iter(_STATE_BY_KEY.instances(project.pk, state)), None)
+    found = _STATE_BY_KEY.first(project.pk, state)
     if found is None:
         raise ValidationFailed(f"Unknown state {state!r}", fields={"status": ["Invalid status."]})
     return found
@@ -162,7 +162,7 @@ def _check_priority(project: Project, priority: int) -> int:
 
 
 def _column_for_state(state: WorkflowState) -> BoardColumn | None:
-    return next(iter(_FIRST_COLUMN_OF_STATE.instances(state.project_id, state.pk)), None)
+    return _FIRST_COLUMN_OF_STATE.first(state.project_id, state.pk)
 
 
 def ticket_create(

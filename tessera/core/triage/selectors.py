@@ -159,8 +159,7 @@ def support_ticket_get(*, actor, ticket_id: str) -> Ticket:
         public_id = uuid.UUID(str(ticket_id))
     except (TypeError, ValueError):
         raise NotFound("Ticket not found")
-    found = _SUPPORT_TICKET_BY_PUBLIC_ID.instances(public_id)
-    ticket = found[0] if found else None
+    ticket = _SUPPORT_TICKET_BY_PUBLIC_ID.first(public_id)
     if ticket is None:
         raise NotFound("Ticket not found")
     if not policy.can_view(actor, ticket):
