@@ -240,3 +240,53 @@ def test_a_merged_page_of_rows_or_models_is_the_newest_first_slice(
         page = merged[start:stop]
         titles = [row["title"] if as_rows else row.title for row in page]
         assert titles == expected[start:stop], (start, stop)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "filtered", FILTERED[0:1] + FILTERED[2:3] + FILTERED[4:6], ids=lambda r: r[0]
+)
+def test_a_merged_state_filter_keeps_only_that_states_tickets_in_order(
+    filtered, make_user, make_project, api
+):
+    """Half the tickets of each project moved to another state, the newest among them: the
+    merged list of one state reads each project's part by that project's own state (the
+    ``(state, -created_at)`` index) and shows exactly its tickets, newest first, on every
+    page; the other state's list shows the rest."""
+    from tessera.core.projects.models import WorkflowState
+
+    template, path, auth, rows_key, title_key, query, _ = filtered
+    admin, projects, _ = _world(template, make_user, make_project)
+    key = _initial_state_key(projects[0])
+    other_key = (
+        WorkflowState.objects.filter(project=projects[0]).exclude(key=key).order_by("id")[0].key
+    )
+    moved = list(Ticket.objects.filter(project__in=projects).order_by("-created_at")[::2])
+    for ticket in moved:
+        Ticket.objects.filter(pk=ticket.pk).update(
+            state=WorkflowState.objects.get(project_id=ticket.project_id, key=other_key)
+        )
+    client = _client(api, auth, admin)
+    size_param = "limit" if template == "support" else "page_size"
+    for state_key in (key, other_key):
+        expected = list(
+            Ticket.objects.filter(project__in=projects, state__key=state_key)
+            .order_by("-created_at", "-id")
+            .values_list("title", flat=True)
+        )
+        assert 5 <= len(expected) <= 9
+        params = {k: v.format(state=state_key) for k, v in query.items()}
+        titles, merged = [], []
+        for page in (1, 2, 3, 4):
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(path, {**params, "page": page, size_param: 3})
+            if response.status_code == 404:
+                break
+            assert response.status_code == 200, response.content[:300]
+            rows = response.json()[rows_key]
+            if not rows:  # past the last page (the support surface's empty page)
+                break
+            titles += [row[title_key] for row in rows]
+            merged.append(_merged([q["sql"] for q in queries.captured_queries]))
+        assert titles == expected, state_key
+        assert merged == [MERGES] * len(merged)

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, connections
-from django.db.models import BooleanField, IntegerField, Q, QuerySet
+from django.db.models import BooleanField, IntegerField, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.db.models.query import ValuesIterable
 from django.utils import timezone
@@ -88,7 +88,12 @@ def in_states_keyed(qs: QuerySet[Ticket], *keys: str) -> QuerySet[Ticket]:
     (State keys repeat across projects; a ticket's state is always its project's own.)"""
     from tessera.core.projects.models import WorkflowState
 
-    return qs.filter(state_id__in_array=WorkflowState.objects.filter(key__in=keys).values("id"))
+    narrowed = qs.filter(state_id__in_array=WorkflowState.objects.filter(key__in=keys).values("id"))
+    # what a merged page (``_NewestFirstByProject``) may narrow each project's part to
+    earlier = getattr(qs.query, STATE_KEYS, None)
+    kept = tuple(keys) if earlier is None else tuple(k for k in earlier if k in keys)
+    setattr(narrowed.query, STATE_KEYS, kept)
+    return narrowed
 
 
 def created_on_days(
@@ -126,10 +131,11 @@ def narrow_count_and_page(
     for recent changes): the count and the page each read every match through that index,
     and at a million tickets those 43,000 recently changed tickets cost ~10 ms per read,
     half of them checked in the table (recent changes are exactly the pages vacuum has not
-    yet marked all-visible). Read once, the matches' ids are counted and the page's taken
-    from them sorted, on PostgreSQL in one aggregate: the list materialised and read twice
-    cost 14 ms where the aggregate costs 10 ms at 1M (docs/performance.md, "Thirteenth
-    round")."""
+    yet marked all-visible). On PostgreSQL one statement counts the matches and takes the
+    page's ids by a top-N sort of them, two index-only reads: 3.8 ms at 30,000 matches
+    where one aggregate sorting every id took 4.8 (docs/performance.md, "Eighteenth
+    round"; the list materialised and read twice cost 14 ms where that aggregate cost 10,
+    "Thirteenth round")."""
     inner = qs.order_by().values("pk")[: cap + 1]
     try:
         sql, params = inner.query.get_compiler(inner.db).as_sql()
@@ -138,12 +144,14 @@ def narrow_count_and_page(
     connection = connections[inner.db]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # 1-based array bounds within the cap + 1 matches read (subscripts are 32-bit)
-            first, last = min(offset, cap + 1) + 1, min(offset + size, cap + 1)
+            # Two reads of the index-only matches in one statement: the count, and the
+            # page by a top-N sort (the capped subquery keeps the planner from walking
+            # the primary key for the page instead, past nearly every ticket).
             cursor.execute(
-                "SELECT COUNT(*), (array_agg(matches.id ORDER BY matches.id))[%s::int:%s::int] "
-                f"FROM ({sql}) AS matches(id)",
-                [first, last, *params],
+                f"SELECT (SELECT COUNT(*) FROM ({sql}) AS counted), "
+                f"ARRAY(SELECT matches.id FROM ({sql}) AS matches(id) "
+                "ORDER BY matches.id LIMIT %s OFFSET %s)",
+                [*params, *params, size, min(offset, cap + 1)],
             )
             total, page = cursor.fetchone()
             ids = list(page or [])
@@ -248,6 +256,10 @@ def projects_seen_whole(actor, *, template: str) -> list[int] | None:
 # each project's id in that part's parameters.
 _ANY_PROJECT = -9_123_456_789_012
 
+# The state keys ``in_states_keyed`` narrowed a query to (a tuple; absent: no such filter).
+# A plain value on the query, as ``PROJECT_SCOPE`` is.
+STATE_KEYS = "tessera_state_keys"
+
 
 class _NewestFirstByProject:
     """A newest-first ticket list whose slice ``[start:stop]`` is read as one newest-first
@@ -276,7 +288,20 @@ class _NewestFirstByProject:
         and its SQL repeated with each project's id (compiling costs ~0.5 ms per part).
         None unless the rows are ``values()`` rows and the placeholder id is told apart
         from every other parameter: then the caller builds the ``union()``."""
-        part = self.rows.filter(project_id=_ANY_PROJECT)[:stop]
+        part = self.rows.filter(project_id=_ANY_PROJECT)
+        expected_marks = 1
+        keys = getattr(part.query, STATE_KEYS, None)
+        if keys is not None and len(keys) == 1:
+            # One state key is one state per project (``uniq_state_key``): named by the
+            # part, the ``(state, -created_at)`` index walks that state's tickets alone,
+            # where ``state_id = ANY(...)`` (ids unknown when planning) walked the project's
+            # newest tickets past every other state's (a busy ``new`` queue under ``open``).
+            from tessera.core.projects.models import WorkflowState
+
+            state = WorkflowState.objects.filter(project_id=_ANY_PROJECT, key=keys[0])
+            part = part.filter(state_id=Subquery(state.values("id")[:1]))
+            expected_marks = 2
+        part = part[:stop]
         query = part.query
         if part._iterable_class is not ValuesIterable:
             return None
@@ -288,12 +313,13 @@ class _NewestFirstByProject:
         compiler = query.get_compiler(part.db)
         sql, params = compiler.as_sql()
         marks = [i for i, value in enumerate(params) if value == _ANY_PROJECT]
-        if len(marks) != 1 or "created_at" not in names or "id" not in names:
+        if len(marks) != expected_marks or "created_at" not in names or "id" not in names:
             return None
         merged_params: list[Any] = []
         for pid in self.project_ids:
             own = list(params)
-            own[marks[0]] = pid
+            for mark in marks:
+                own[mark] = pid
             merged_params += own
         created_at, pk = names.index("created_at") + 1, names.index("id") + 1
         merged = " UNION ALL ".join([f"({sql})"] * len(self.project_ids)) + (
