@@ -71,10 +71,17 @@ def test_rows_and_instances_equal_the_orm_for_each_value(make_project, member, m
 
 
 @pytest.mark.django_db
-def test_a_query_whose_stand_in_is_not_one_parameter_is_refused():
+def test_a_query_whose_stand_in_is_not_a_parameter_is_refused(make_user):
+    folded = Prepared(lambda pk: User.objects.extra(where=[f"id = {int(pk)}"]), int)
+    with pytest.raises(ValueError, match="not a parameter"):
+        folded.rows(1)
+    # a stand-in found twice is put in both places
+    user = make_user()
+    one = lambda pk: User.objects.filter(pk=pk).order_by().values_list("pk")  # noqa: E731
+    both = Prepared(lambda pk: one(pk).union(one(pk), all=True), int)
+    assert both.rows(user.pk) == [(user.pk,), (user.pk,)]
     twice = Prepared(lambda pk: User.objects.filter(pk=pk).exclude(pk=pk + 0), int)
-    with pytest.raises(ValueError, match="not one parameter"):
-        twice.rows(1)
+    assert twice.instances(user.pk) == []
     with pytest.raises(TypeError):
         KEYS.instances("servicedesk")
     with pytest.raises(TypeError):

@@ -11,9 +11,10 @@ The statement text never changes, so PostgreSQL's prepared plan is reused as wel
 
 Only ``values_list()`` queries (of any model, joins allowed) and whole model rows
 (``instances``, with the rows of ``select_related`` relations attached) are offered; a
-query whose stand-in is not found exactly once in its parameters (the ORM folded it into
-the SQL text, or it appears twice) is refused when it is first compiled. The compiled
-state is per thread: a compiler holds its connection. ``insert_row`` (below) does the same
+query whose stand-in is not among its parameters (the ORM folded it into the SQL text) is
+refused when it is first compiled, and one found several times (a union whose parts each
+take it) is put in each place. The compiled state is per thread: a compiler holds its
+connection. ``insert_row`` (below) does the same
 for the INSERT of one new row.
 """
 
@@ -67,7 +68,7 @@ def _slot_form(param: Any, value: Any) -> str | None:
 class _Compiled:
     sql: str
     params: list
-    slots: list[tuple[int, str]]  # where each argument goes, and in which form
+    slots: list[list[tuple[int, str]]]  # where each argument goes, and in which form
     compiler: Any
     model: type[models.Model]
     shape: str  # "flat", "tuples" or "instances"
@@ -104,9 +105,9 @@ class Prepared:
             found = [
                 (i, form) for i, param in enumerate(params) if (form := _slot_form(param, value))
             ]
-            if len(found) != 1:
-                raise ValueError(f"stand-in {value!r} is not one parameter of {sql}")
-            slots.append(found[0])
+            if not found:
+                raise ValueError(f"stand-in {value!r} is not a parameter of {sql}")
+            slots.append(found)  # once, or once per part of a union
         if qs._iterable_class is FlatValuesListIterable:
             shape = "flat"
         elif qs._iterable_class is ValuesListIterable:
@@ -141,8 +142,9 @@ class Prepared:
         if compiled.shape not in shapes:
             raise TypeError(f"this prepared query reads {compiled.shape}, not {shapes}")
         bound = list(compiled.params)
-        for (slot, form), value in zip(compiled.slots, values, strict=True):
-            bound[slot] = value.hex if form == "hex" else value
+        for places, value in zip(compiled.slots, values, strict=True):
+            for slot, form in places:
+                bound[slot] = value.hex if form == "hex" else value
         with connections[alias].cursor() as cursor:
             cursor.execute(compiled.sql, bound)
             fetched = cursor.fetchall()
