@@ -1,7 +1,7 @@
-"""The service desk's detail reads a ticket's comments, attachments and history in one
-statement (a union of three parts, ``servicedesk.selectors._detail_lists``): each list must
-be what its own ordered query gives, column for column and type for type, with internal
-notes only for those who may see them."""
+"""The service desk's detail reads a ticket's assignee, tags, comments, attachments and
+history in one statement (a union of five parts, ``servicedesk.selectors.
+_detail_relations``): each must be what its own ordered query gives, column for column and
+type for type, with internal notes only for those who may see them."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from tessera.core.audit.models import Event
 from tessera.core.servicedesk import selectors as sd
 from tessera.core.tickets.models import Attachment, Comment
+from tessera.core.tickets.page_relations import first_assignees, tag_names_by_ticket
 
 from .conftest import BASE, attach, comment
 
@@ -23,6 +24,8 @@ def _expected(ticket_id: int, *, show_internal: bool) -> dict[str, list[dict]]:
     if not show_internal:
         comments = comments.filter(is_internal=False)
     return {
+        "assignee": first_assignees([ticket_id], *sd.ASSIGNEE_COLUMNS).get(ticket_id),
+        "tag_names": tag_names_by_ticket([ticket_id]).get(ticket_id, []),
         "comments": list(comments.order_by("created_at", "id").values(*sd.COMMENT_COLUMNS)),
         "attachments": list(
             Attachment.objects.filter(ticket_id=ticket_id)
@@ -36,8 +39,8 @@ def _expected(ticket_id: int, *, show_internal: bool) -> dict[str, list[dict]]:
 
 
 @pytest.mark.django_db
-def test_the_three_lists_equal_their_own_queries(client, create):
-    ticket = create()
+def test_the_five_parts_equal_their_own_queries(client, create, agent2):
+    ticket = create(tags="zeta, alpha, Mid", assigned_to=agent2.pk)
     other = create(subject="Another ticket")  # its rows must not show
     for i, internal in enumerate([False, True, False]):
         assert comment(client, ticket["id"], f"note {i}", internal=internal).status_code == 201
@@ -49,13 +52,15 @@ def test_the_three_lists_equal_their_own_queries(client, create):
     Comment.objects.filter(pk=first.pk).update(created_at=first.created_at + timedelta(days=1))
     for show_internal in (True, False):
         with CaptureQueriesContext(connection) as queries:
-            found = sd._detail_lists(ticket["id"], show_internal=show_internal)
+            found = sd._detail_relations(ticket["id"], show_internal=show_internal)
         assert len(queries) == 1
         expected = _expected(ticket["id"], show_internal=show_internal)
         assert found == expected
         for part in ("comments", "attachments", "history"):
             for got, want in zip(found[part], expected[part], strict=True):
                 assert {k: type(v) for k, v in got.items()} == {k: type(v) for k, v in want.items()}
+    assert found["assignee"]["id"] == agent2.pk
+    assert found["tag_names"] == sorted(found["tag_names"]) and len(found["tag_names"]) == 3
     assert [c["body"] for c in found["comments"]] == ["note 2", "note 0"]
     assert len(found["attachments"]) == 2
     assert {e["action"] for e in found["history"]} >= {"created", "commented"}
@@ -66,4 +71,5 @@ def test_a_ticket_without_comments_or_attachments_shows_empty_lists(client, crea
     ticket = create()
     body = client.get(f"{BASE}/tickets/{ticket['id']}/").json()
     assert body["comments"] == [] and body["attachments"] == []
+    assert body["assigned_to"] is None and body["tags"] == ""
     assert [h["action"] for h in body["history"]] == ["created"]

@@ -232,22 +232,23 @@ def ticket_detail_row(ticket: Ticket, *, show_internal: bool) -> dict[str, Any]:
     """Everything the detail shows of a ticket loaded with ``DETAIL_JOINS``: its list row
     (``ticket_rows_complete``), ``customer`` (``CUSTOMER_COLUMNS`` or None), ``created_by``
     (``ASSIGNEE_COLUMNS`` or None), and ``comments`` (internal notes only with
-    ``show_internal``), ``attachments`` and ``history`` as rows, oldest first — five
-    queries, no model instance per comment, attachment or event."""
-    row = ticket_rows_complete([row_of(ticket, ROW_COLUMNS)])[0]
+    ``show_internal``), ``attachments`` and ``history`` as rows, oldest first — with its
+    ``assignee`` and ``tag_names`` (as ``ticket_rows_complete`` gives them) one query, no
+    model instance per comment, attachment or event."""
+    row = row_of(ticket, ROW_COLUMNS)
     customer = ticket.customer
     row["customer"] = row_of(customer, CUSTOMER_COLUMNS) if customer is not None else None
     row["created_by"] = _user_columns(ticket.created_by)
-    row.update(_detail_lists(ticket.pk, show_internal=show_internal))
+    row.update(_detail_relations(ticket.pk, show_internal=show_internal))
     return row
 
 
-# The detail's three lists of a ticket in one read, compiled once (``common.prepared``):
-# comments, attachments and history as the parts of one ``UNION ALL``, each row tagged
-# with its part and its columns laid out in shared slots. Three compiled reads were
-# three round trips and statements of the seven a detail made (docs/performance.md,
-# "Eighteenth round"); built as querysets they were ~1.2 ms of a detail's CPU.
-_PARTS = ("comments", "attachments", "history")
+# What hangs off a ticket's detail in one read, compiled once (``common.prepared``): its
+# assignments, tags, comments, attachments and history as the parts of one ``UNION ALL``,
+# each row tagged with its part and its columns laid out in shared slots. Five reads were
+# five round trips and statements of the seven a detail made (docs/performance.md,
+# "Eighteenth round").
+_PARTS = ("assignee", "tags", "comments", "attachments", "history")
 _SLOTS: dict[str, models.Field] = {
     "r_part": models.IntegerField(),
     "r_id": models.BigIntegerField(),
@@ -265,11 +266,21 @@ _SLOTS: dict[str, models.Field] = {
     "r_str3": models.CharField(),
     "r_int": models.BigIntegerField(),
     "r_bool": models.BooleanField(),
-    "r_sort": models.DateTimeField(),  # the part's order before its id (history: id alone)
+    # the part's order before its id (history: id alone; tags: by name)
+    "r_sort": models.DateTimeField(),
+    "r_sort_text": models.CharField(),
 }
 _USER_SLOTS = {"r_username": "username", "r_first": "first_name", "r_last": "last_name"}
 # Each part's columns, in the order of its ``*_COLUMNS``, by slot.
 _PART_SLOTS: dict[str, dict[str, str]] = {
+    "assignee": {
+        "id": "r_user",
+        "username": "r_username",
+        "email": "r_str1",
+        "first_name": "r_first",
+        "last_name": "r_last",
+    },
+    "tags": {"name": "r_str1"},
     "comments": {
         "id": "r_id",
         "ticket_id": "r_ticket",
@@ -304,8 +315,17 @@ _PART_SLOTS: dict[str, dict[str, str]] = {
         "created_at": "r_when",
     },
 }
-_SORT = {"comments": "created_at", "attachments": "uploaded_at", "history": None}
+# Each part's own order: a time, a text, then the slot ``r_id`` (the row's id, a tag's id).
+_SORT = {
+    "assignee": ("assigned_at", None, "id"),
+    "tags": (None, "tag__name", "tag_id"),
+    "comments": ("created_at", None, "id"),
+    "attachments": ("uploaded_at", None, "id"),
+    "history": (None, None, "id"),
+}
 _PART_COLUMNS = {
+    "assignee": ASSIGNEE_COLUMNS,
+    "tags": ("name",),
     "comments": COMMENT_COLUMNS,
     "attachments": ATTACHMENT_COLUMNS,
     "history": EVENT_COLUMNS,
@@ -318,11 +338,16 @@ _PART_READ = {
 }
 
 
-def _part_rows(part: str, queryset: QuerySet) -> QuerySet:
-    """One part of the union: ``queryset``'s rows laid out in ``_SLOTS``."""
-    filled = {slot: F(name) for name, slot in _PART_SLOTS[part].items()}
-    if _SORT[part]:
-        filled["r_sort"] = F(_SORT[part])
+def _part_rows(part: str, queryset: QuerySet, prefix: str = "") -> QuerySet:
+    """One part of the union: ``queryset``'s rows laid out in ``_SLOTS`` (its columns
+    read through the relation ``prefix`` names, if any)."""
+    filled = {slot: F(prefix + name) for name, slot in _PART_SLOTS[part].items()}
+    when, text, pk = _SORT[part]
+    if when:
+        filled["r_sort"] = F(when)
+    if text:
+        filled["r_sort_text"] = F(text)
+    filled["r_id"] = F(pk)
     filled["r_part"] = Value(_PARTS.index(part))
     # a slot the part leaves empty is a NULL of the slot's type (an untyped NULL in two
     # parts would be text to PostgreSQL, which a third part's number could not join)
@@ -340,14 +365,18 @@ def _lists_read(*, public_only: bool) -> Prepared:
         comments = Comment.objects.filter(ticket_id=tid)
         if public_only:
             comments = comments.filter(is_internal=False)
+        assignments = TicketAssignment.objects.filter(ticket_id=tid)
+        tags = Ticket.tags.through.objects.filter(ticket_id=tid)
         return (
-            _part_rows("comments", comments)
+            _part_rows("assignee", assignments, prefix="user__")
             .union(
+                _part_rows("tags", tags, prefix="tag__"),
+                _part_rows("comments", comments),
                 _part_rows("attachments", Attachment.objects.filter(ticket_id=tid)),
                 _part_rows("history", Event.objects.filter(ticket_id=tid)),
                 all=True,
             )
-            .order_by("r_part", "r_sort", "r_id")
+            .order_by("r_part", "r_sort", "r_sort_text", "r_id")
         )
 
     return Prepared(build, int)
@@ -357,16 +386,23 @@ _ALL_LISTS = _lists_read(public_only=False)
 _PUBLIC_LISTS = _lists_read(public_only=True)
 
 
-def _detail_lists(ticket_id: int, *, show_internal: bool) -> dict[str, list[dict[str, Any]]]:
-    """``comments`` (internal notes only with ``show_internal``; oldest first),
-    ``attachments`` (oldest first) and ``history`` (in event order) of a ticket as rows of
-    ``COMMENT_COLUMNS``, ``ATTACHMENT_COLUMNS`` and ``EVENT_COLUMNS``: one query."""
+def _detail_relations(ticket_id: int, *, show_internal: bool) -> dict[str, Any]:
+    """A ticket's ``assignee`` (the first assigned, ``ASSIGNEE_COLUMNS``, or None) and
+    ``tag_names`` (sorted) as ``ticket_rows_complete`` gives them, and its ``comments``
+    (internal notes only with ``show_internal``; oldest first), ``attachments`` (oldest
+    first) and ``history`` (in event order) as rows of ``COMMENT_COLUMNS``,
+    ``ATTACHMENT_COLUMNS`` and ``EVENT_COLUMNS``: one query."""
     found: dict[str, list[dict[str, Any]]] = {part: [] for part in _PARTS}
     read = _ALL_LISTS if show_internal else _PUBLIC_LISTS
     for row in read.rows(ticket_id):
         part = _PARTS[row[0]]
         found[part].append({name: row[i] for name, i in _PART_READ[part]})
-    return found
+    assignees = found.pop("assignee")
+    return {
+        "assignee": assignees[0] if assignees else None,
+        "tag_names": [tag["name"] for tag in found.pop("tags")],
+        **found,
+    }
 
 
 def row_metrics(row: dict[str, Any], now: datetime) -> dict[str, Any]:
