@@ -93,3 +93,21 @@ def test_no_ids_no_query_and_unreadable_fields_refused(page):
     assert ctx.captured_queries == []
     with pytest.raises(ValueError):
         rel.first_assignees([page["tickets"][0].pk], "date_joined")
+
+
+@pytest.mark.parametrize("fields", [(), ("id", "username", "public_id")], ids=["ids", "fields"])
+def test_assignees_and_tags_in_one_statement_equal_the_two_reads(page, fields):
+    busy, lone, bare = page["tickets"]
+    ids = [t.pk for t in page["tickets"]]
+    with CaptureQueriesContext(connection) as ctx:
+        assignees, tags = rel.assignees_and_tag_names(ids, *fields)
+    assert len(ctx.captured_queries) == 1
+    assert tags == rel.tag_names_by_ticket(ids) == {busy.pk: ["alpha", "zeta"]}
+    if fields:
+        first = rel.first_assignees(ids, *fields)
+        assert {pk: found[0] for pk, found in assignees.items()} == first
+        assert [a["id"] for a in assignees[busy.pk]] == rel.assignee_ids_by_ticket(ids)[busy.pk]
+        assert isinstance(assignees[busy.pk][0]["public_id"], uuid.UUID)
+    else:
+        assert assignees == rel.assignee_ids_by_ticket(ids)
+    assert rel.assignees_and_tag_names([]) == ({}, {})

@@ -84,7 +84,9 @@ def _walk(client, path, size_param, rows_key, title_key, size: int) -> tuple[lis
 
 
 def _merged(page_sql: list[str]) -> bool:
-    return any("UNION ALL" in q for q in page_sql)
+    """A page read as a union of the tickets table's parts (the page's assignees and tags
+    are one union of their own tables, not a merged page)."""
+    return any("UNION ALL" in q and 'FROM "tickets_ticket" ' in q for q in page_sql)
 
 
 # SQLite refuses LIMIT inside a compound SELECT: there the list stays one read.

@@ -30,7 +30,7 @@ from tessera.core.projects.blueprints import get_blueprint
 from tessera.core.projects.models import TERMINAL_CATEGORIES, Project, WorkflowState
 from tessera.core.tickets.counts import comment_count, resolution_time_mean, ticket_counts_by
 from tessera.core.tickets.models import Attachment, Category, Comment, Ticket, TicketAssignment
-from tessera.core.tickets.page_relations import first_assignees, tag_names_by_ticket
+from tessera.core.tickets.page_relations import assignees_and_tag_names
 from tessera.core.tickets.selectors import open_state_q, tickets_visible_to
 
 TEMPLATE = "servicedesk"
@@ -142,13 +142,12 @@ ASSIGNEE_COLUMNS = ("id", "username", "email", "first_name", "last_name")
 
 def ticket_rows_complete(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Add ``assignee`` (the earliest assignment: a dict of ``ASSIGNEE_COLUMNS`` or None)
-    and ``tag_names`` (sorted like ``Tag.Meta.ordering``) to a page of rows — two queries
+    and ``tag_names`` (sorted like ``Tag.Meta.ordering``) to a page of rows — one query
     whatever the page size."""
     ids = [row["id"] for row in rows]
-    assignees = first_assignees(ids, *ASSIGNEE_COLUMNS)
-    tag_names = tag_names_by_ticket(ids)
+    assignees, tag_names = assignees_and_tag_names(ids, *ASSIGNEE_COLUMNS)
     for row in rows:
-        row["assignee"] = assignees.get(row["id"])
+        row["assignee"] = next(iter(assignees.get(row["id"], ())), None)
         row["tag_names"] = tag_names.get(row["id"], [])
     return rows
 

@@ -99,6 +99,72 @@ def _tags_sql(vendor: str) -> str:
     )
 
 
+@lru_cache(maxsize=8)
+def _assignments_and_tags_sql(vendor: str, user_columns: tuple[str, ...]) -> str:
+    """``_assignments_sql`` and ``_tags_sql`` as the two parts of one ``UNION ALL``: rows of
+    ``part (0: assignment, 1: tag), ticket_id, assigned_at, tag name, id, <user columns>``
+    (``user_columns`` empty: the user's id), each part in its own order."""
+    meta = TicketAssignment._meta
+    a = _q(meta.db_table)
+    ticket = f"{a}.{_q(meta.get_field('ticket').column)}"
+    user_meta = get_user_model()._meta
+    u = _q(user_meta.db_table)
+    user_id = f"{a}.{_q(meta.get_field('user').column)}"
+    if user_columns:
+        selected = ", ".join(f"{u}.{_q(c)}" for c in user_columns)
+        joined = f" INNER JOIN {u} ON ({u}.{_q(user_meta.pk.column)} = {user_id})"
+    else:
+        selected, joined = user_id, ""
+    assignments = (
+        f"SELECT 0, {ticket}, {a}.{_q(meta.get_field('assigned_at').column)}, NULL, "
+        f"{a}.{_q(meta.pk.column)}, {selected} FROM {a}{joined} WHERE {_ids_condition(ticket)}"
+    )
+    through = Ticket.tags.through._meta
+    tt = _q(through.db_table)
+    t = _q(Tag._meta.db_table)
+    tag_ticket = f"{tt}.{_q(through.get_field('ticket').column)}"
+    tag_id = f"{tt}.{_q(through.get_field('tag').column)}"
+    name = f"{t}.{_q(Tag._meta.get_field('name').column)}"
+    empty = ", ".join(["NULL"] * max(len(user_columns), 1))
+    tags = (
+        f"SELECT 1, {tag_ticket}, NULL, {name}, {tag_id}, {empty} FROM {tt} INNER JOIN {t} "
+        f"ON ({tag_id} = {t}.{_q(Tag._meta.pk.column)}) WHERE {_ids_condition(tag_ticket)}"
+    )
+    return f"{assignments} UNION ALL {tags} ORDER BY 1, 3, 4, 5"
+
+
+def assignees_and_tag_names(
+    ticket_ids: Sequence[int], *fields: str
+) -> tuple[dict[int, list[Any]], dict[int, list[str]]]:
+    """The assignees of each ticket in the order they were assigned (dicts of the user's
+    ``fields``, as ``first_assignees`` reads them; no ``fields``: the user ids) and its tag
+    names sorted by name: ``assignee_ids_by_ticket`` or ``first_assignees`` and
+    ``tag_names_by_ticket`` in one query."""
+    assignees: dict[int, list[Any]] = {}
+    tags: dict[int, list[str]] = {}
+    if not ticket_ids:
+        return assignees, tags
+    user_fields = _user_fields(fields)
+    sql = _assignments_and_tags_sql(connection.vendor, tuple(f.column for f in user_fields))
+    ids = _ids_param(ticket_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [ids, ids])
+        rows = cursor.fetchall()
+    for part, ticket_id, _when, name, _id, *values in rows:
+        if part == 1:
+            tags.setdefault(ticket_id, []).append(name)
+        elif fields:
+            assignees.setdefault(ticket_id, []).append(
+                {
+                    key: None if value is None else field.to_python(value)
+                    for key, field, value in zip(fields, user_fields, values, strict=True)
+                }
+            )
+        else:
+            assignees.setdefault(ticket_id, []).append(values[0])
+    return assignees, tags
+
+
 def _user_fields(names: Iterable[str]) -> list[models.Field]:
     user_meta = get_user_model()._meta
     fields = []

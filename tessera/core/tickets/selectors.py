@@ -22,7 +22,7 @@ from tessera.core.projects import permissions
 
 from . import policy
 from .models import Ticket
-from .page_relations import assignee_ids_by_ticket, tag_names_by_ticket
+from .page_relations import assignees_and_tag_names
 
 NUMBER_RE = re.compile(r"^#?(?:[A-Za-z]+-)?0*(\d{1,12})$")
 DISPLAY_NUMBER_RE = re.compile(r"^([A-Za-z][A-Za-z0-9]*)-0*(\d{1,18})$")
@@ -613,9 +613,8 @@ def card_row(ticket_id: int, *, actor) -> dict[str, Any]:
 
 
 def with_card_relations(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Add ``assignee_ids`` and ``tag_names`` to each card row of a page: two queries."""
-    ids = [row["id"] for row in rows]
-    assignees, tags = assignee_ids_by_ticket(ids), tag_names_by_ticket(ids)
+    """Add ``assignee_ids`` and ``tag_names`` to each card row of a page: one query."""
+    assignees, tags = assignees_and_tag_names([row["id"] for row in rows])
     for row in rows:
         row["assignee_ids"] = assignees.get(row["id"], [])
         row["tag_names"] = tags.get(row["id"], [])
