@@ -111,3 +111,28 @@ def test_assignees_and_tags_in_one_statement_equal_the_two_reads(page, fields):
     else:
         assert assignees == rel.assignee_ids_by_ticket(ids)
     assert rel.assignees_and_tag_names([]) == ({}, {})
+
+
+def test_reads_together_equal_each_read_alone(page, make_user):
+    """Two models' rows keyed by ticket in one statement: the same rows, order and
+    converted values (an aware datetime on SQLite too) as ``values_by_ticket`` of each."""
+    from tessera.core.tickets.models import Comment
+
+    busy, lone, bare = page["tickets"]
+    author = make_user()
+    for ticket, body in ((lone, "b"), (busy, "z"), (busy, "a"), (lone, "a")):
+        Comment.objects.create(ticket=ticket, author=author, body=body)
+    ids = [t.pk for t in page["tickets"]]
+    comments = rel.TicketValues(Comment, ("body", "created_at", "author"), order=("body", "id"))
+    assignments = rel.TicketValues(TicketAssignment, ("user", "assigned_at"), order=("id",))
+    with CaptureQueriesContext(connection) as ctx:
+        found = rel.values_by_ticket_together(ids, comments, assignments)
+    assert len(ctx.captured_queries) == 1
+    alone = [
+        rel.values_by_ticket(Comment, ids, *comments.names, order=comments.order),
+        rel.values_by_ticket(TicketAssignment, ids, *assignments.names, order=assignments.order),
+    ]
+    assert found == alone
+    assert [row[1] for row in found[0]] == ["a", "a", "b", "z"]
+    assert found[0][0][2].tzinfo is not None
+    assert rel.values_by_ticket_together([], comments, assignments) == [[], []]

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.db import connection, models
@@ -261,3 +261,79 @@ def values_by_ticket(
                 values[index] = convert(values[index], col, connection)
         out.append(tuple(values))
     return out
+
+
+class TicketValues(NamedTuple):
+    """One read of ``values_by_ticket_together``: ``(ticket id, *names)`` of ``model``'s
+    rows keyed by ``key``, ordered by ``order`` (as ``values_by_ticket`` takes them)."""
+
+    model: type[models.Model]
+    names: tuple[str, ...]
+    key: str = "ticket"
+    order: tuple[str, ...] = ("id",)
+
+
+@lru_cache(maxsize=16)
+def _together_sql(vendor: str, reads: tuple[TicketValues, ...]) -> str:
+    """The reads as the parts of one ``UNION ALL``. A row is ``part``, then for each read
+    its key, order and value columns, NULL (of the column's type) outside its own part;
+    ``ORDER BY`` the part, then each read's order columns."""
+    layouts = []
+    for read in reads:
+        meta = read.model._meta
+        layouts.append([meta.get_field(n) for n in (read.key, *read.order, *read.names)])
+    order_positions: list[str] = []
+    position = 2  # after the part
+    for read, fields in zip(reads, layouts, strict=True):
+        order_positions += [str(position + 1 + i) for i in range(len(read.order))]
+        position += len(fields)
+    parts = []
+    for number, (read, own) in enumerate(zip(reads, layouts, strict=True)):
+        table = _q(read.model._meta.db_table)
+        columns = [str(number)]
+        for other, fields in zip(reads, layouts, strict=True):
+            for field in fields:
+                if other is read:
+                    columns.append(f"{table}.{_q(field.column)}")
+                else:
+                    columns.append(f"CAST(NULL AS {field.cast_db_type(connection)})")
+        key = f"{table}.{_q(own[0].column)}"
+        parts.append(f"SELECT {', '.join(columns)} FROM {table} WHERE {_ids_condition(key)}")
+    return " UNION ALL ".join(parts) + f" ORDER BY 1, {', '.join(order_positions)}"
+
+
+def values_by_ticket_together(ticket_ids: Sequence[int], *reads: TicketValues) -> list[list[tuple]]:
+    """``values_by_ticket`` of each read (the same rows, order and converted values), all
+    in one statement: a list of rows per read."""
+    found: list[list[tuple]] = [[] for _ in reads]
+    if not ticket_ids:
+        return found
+    spans = []  # per read: (first column of its key, its value columns' converters)
+    start = 1
+    for read in reads:
+        meta = read.model._meta
+        converters = []
+        value_start = start + 1 + len(read.order)
+        for index, name in enumerate(read.names):
+            field = meta.get_field(name)
+            col = field.get_col(meta.db_table)
+            found_converters = connection.ops.get_db_converters(col) + field.get_db_converters(
+                connection
+            )
+            if found_converters:
+                converters.append((index + 1, col, found_converters))
+        spans.append((start, value_start, len(read.names), converters))
+        start = value_start + len(read.names)
+    ids = _ids_param(ticket_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(_together_sql(connection.vendor, tuple(reads)), [ids] * len(reads))
+        rows = cursor.fetchall()
+    for row in rows:
+        part = row[0]
+        key_at, value_at, count, converters = spans[part]
+        values = [row[key_at], *row[value_at : value_at + count]]
+        for index, col, convert_all in converters:
+            for convert in convert_all:
+                values[index] = convert(values[index], col, connection)
+        found[part].append(tuple(values))
+    return found

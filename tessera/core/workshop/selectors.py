@@ -159,11 +159,10 @@ def ticket_rows_qs(qs: QuerySet[Ticket]) -> QuerySet:
 def ticket_rows_complete(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Add ``part_specs`` (``ticket_rows.PART_COLUMNS`` dicts, intake order) and
     ``current_session`` (the latest session with its derived timer, or None) to a page of
-    rows: two fixed queries and, when a ticket has a session, one for the timers — whatever
+    rows: one fixed query and, when a ticket has a session, one for the timers — whatever
     the page size."""
     ids = [row["id"] for row in rows]
-    parts = ticket_rows.part_specs_by_ticket(ids)
-    latest = ticket_rows.latest_sessions(ids)
+    parts, latest = ticket_rows.part_specs_and_latest_sessions(ids)
     derived = derive_sessions(latest.values())
     for row in rows:
         session = latest.get(row["id"])

@@ -14,7 +14,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from tessera.core.tickets.page_relations import values_by_ticket
+from tessera.core.tickets.page_relations import (
+    TicketValues,
+    values_by_ticket_together,
+)
 
 from .models import PartSpec, WorkSession
 
@@ -51,24 +54,28 @@ class SessionRow(NamedTuple):
     stopped_at: datetime | None
 
 
-def part_specs_by_ticket(ticket_ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
-    """The part specs (``PART_COLUMNS``) of each ticket in intake order: one query."""
+_PARTS = TicketValues(PartSpec, PART_COLUMNS, order=("ticket", "position", "id"))
+_SESSIONS = TicketValues(WorkSession, ("id", "technician", "state", "started_at", "stopped_at"))
+
+
+def _part_specs(rows: list[tuple]) -> dict[int, list[dict[str, Any]]]:
     found: dict[int, list[dict[str, Any]]] = {}
-    rows = values_by_ticket(PartSpec, ticket_ids, *PART_COLUMNS, order=("ticket", "position", "id"))
     for ticket_id, *values in rows:
         found.setdefault(ticket_id, []).append(dict(zip(PART_COLUMNS, values, strict=True)))
     return found
 
 
-def latest_sessions(ticket_ids: Sequence[int]) -> dict[int, SessionRow]:
-    """The latest (highest id) work session of each ticket that has one: one query."""
+def _latest_sessions(rows: list[tuple]) -> dict[int, SessionRow]:
     latest: dict[int, SessionRow] = {}
-    rows = values_by_ticket(
-        WorkSession,
-        ticket_ids,
-        *("id", "technician", "state", "started_at", "stopped_at"),
-        order=("id",),
-    )
     for ticket_id, pk, technician_id, state, started_at, stopped_at in rows:
         latest[ticket_id] = SessionRow(pk, ticket_id, technician_id, state, started_at, stopped_at)
     return latest
+
+
+def part_specs_and_latest_sessions(
+    ticket_ids: Sequence[int],
+) -> tuple[dict[int, list[dict[str, Any]]], dict[int, SessionRow]]:
+    """The part specs (``PART_COLUMNS``) of each ticket in intake order, and the latest
+    (highest id) work session of each ticket that has one: one query."""
+    parts, sessions = values_by_ticket_together(ticket_ids, _PARTS, _SESSIONS)
+    return _part_specs(parts), _latest_sessions(sessions)
