@@ -56,7 +56,10 @@ def _support_project_ids(actor) -> list[int]:
 
 def _view_all_ids(actor) -> list[int] | None:
     """Support projects where the actor views all tickets (None: every project), read once
-    per request (the view's guard and the list's filter ask the same question)."""
+    per request (the view's guard and the list's filter ask the same question). A
+    superuser's memberships are not read: every project."""
+    if actor.is_superuser:
+        return permissions.projects_with_perm(actor, "view_all_tickets", template=TEMPLATE)
     access = permissions.memberships(actor)  # per-request cache, replaced when forgotten
     cached = getattr(actor, "_tessera_support_view_all", None)
     if cached is None or cached[0] is not access:
