@@ -367,3 +367,29 @@ def test_argon2_is_the_first_password_hasher():
     encoded = Argon2PasswordHasher().encode("pw-Secret-123", Argon2PasswordHasher().salt())
     assert encoded.startswith("argon2$argon2id$")
     assert Argon2PasswordHasher().verify("pw-Secret-123", encoded)
+
+
+def test_a_create_takes_the_initial_state_and_its_first_column(make_project, member):
+    """Read together when the initial state has columns, apart when it has none; a
+    project holds one initial state at most (a constraint)."""
+    from django.db import IntegrityError
+
+    from tessera.core.projects.models import BoardColumn, WorkflowState
+
+    project = make_project("servicedesk", "INI")
+    agent = member(project, "agent")
+    initial = WorkflowState.objects.get(project=project, is_initial=True)
+    columns = BoardColumn.objects.filter(project=project, state=initial).order_by("order", "id")
+    assert columns.exists()
+    ticket = ticket_create(actor=agent, project=project, title="First")
+    assert (ticket.state_id, ticket.column_id) == (initial.pk, columns[0].pk)
+    assert ticket.state.key == initial.key
+    earlier = BoardColumn.objects.create(project=project, name="Earlier", order=-5, state=initial)
+    ticket = ticket_create(actor=agent, project=project, title="Second")
+    assert ticket.column_id == earlier.pk
+    other = WorkflowState.objects.filter(project=project, is_initial=False).first()
+    BoardColumn.objects.filter(state=initial).update(state=other)
+    ticket = ticket_create(actor=agent, project=project, title="No column")
+    assert (ticket.state_id, ticket.column_id) == (initial.pk, None)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        WorkflowState.objects.filter(pk=other.pk).update(is_initial=True)

@@ -88,7 +88,13 @@ class WorkflowState(models.Model):
 
     class Meta:
         ordering = ["project_id", "order", "id"]
-        constraints = [models.UniqueConstraint(fields=["project", "key"], name="uniq_state_key")]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "key"], name="uniq_state_key"),
+            # a create starts in it (``tickets.services``): at most one per project
+            models.UniqueConstraint(
+                fields=["project"], condition=models.Q(is_initial=True), name="one_initial_state"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.key

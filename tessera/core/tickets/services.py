@@ -123,6 +123,18 @@ _STATE_BY_KEY = Prepared(
     int,
     str,
 )
+# The columns of a project's initial state, each with its state: a create's state and
+# column in one read (``_initial_state_and_column``).
+_INITIAL_STATE_COLUMNS = Prepared(
+    lambda project_id: (
+        BoardColumn.objects.filter(
+            project_id=project_id, state__project_id=project_id, state__is_initial=True
+        )
+        .select_related("state")
+        .order_by("order", "id")
+    ),
+    int,
+)
 _FIRST_COLUMN_OF_STATE = Prepared(
     lambda project_id, state_id: BoardColumn.objects.filter(
         project_id=project_id, state_id=state_id
@@ -163,6 +175,17 @@ def _check_priority(project: Project, priority: int) -> int:
 
 def _column_for_state(state: WorkflowState) -> BoardColumn | None:
     return _FIRST_COLUMN_OF_STATE.first(state.project_id, state.pk)
+
+
+def _initial_state_and_column(project: Project) -> tuple[WorkflowState, BoardColumn | None]:
+    """The project's initial state (one per project: ``one_initial_state``) and its first
+    column: one read when the state has a column (as every blueprint's does), two when it
+    has none."""
+    column = _INITIAL_STATE_COLUMNS.first(project.pk)
+    if column is None:
+        state = _resolve_state(project, None)
+        return state, _column_for_state(state)
+    return column.state, column
 
 
 def ticket_create(
@@ -214,6 +237,8 @@ def ticket_create(
                 "Column belongs to another project", fields={"column": ["Invalid column."]}
             )
         state_obj = column.state
+    elif state is None:
+        state_obj, column = _initial_state_and_column(project)
     else:
         state_obj = _resolve_state(project, state)
         column = _column_for_state(state_obj)
