@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, connections
-from django.db.models import BooleanField, IntegerField, Q, QuerySet, Subquery
+from django.db.models import BooleanField, IntegerField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.query import ValuesIterable
 from django.utils import timezone
@@ -88,12 +88,7 @@ def in_states_keyed(qs: QuerySet[Ticket], *keys: str) -> QuerySet[Ticket]:
     (State keys repeat across projects; a ticket's state is always its project's own.)"""
     from tessera.core.projects.models import WorkflowState
 
-    narrowed = qs.filter(state_id__in_array=WorkflowState.objects.filter(key__in=keys).values("id"))
-    # what a merged page (``_NewestFirstByProject``) may narrow each project's part to
-    earlier = getattr(qs.query, STATE_KEYS, None)
-    kept = tuple(keys) if earlier is None else tuple(k for k in earlier if k in keys)
-    setattr(narrowed.query, STATE_KEYS, kept)
-    return narrowed
+    return qs.filter(state_id__in_array=WorkflowState.objects.filter(key__in=keys).values("id"))
 
 
 def created_on_days(
@@ -256,10 +251,6 @@ def projects_seen_whole(actor, *, template: str) -> list[int] | None:
 # each project's id in that part's parameters.
 _ANY_PROJECT = -9_123_456_789_012
 
-# The state keys ``in_states_keyed`` narrowed a query to (a tuple; absent: no such filter).
-# A plain value on the query, as ``PROJECT_SCOPE`` is.
-STATE_KEYS = "tessera_state_keys"
-
 
 class _NewestFirstByProject:
     """A newest-first ticket list whose slice ``[start:stop]`` is read as one newest-first
@@ -288,20 +279,7 @@ class _NewestFirstByProject:
         and its SQL repeated with each project's id (compiling costs ~0.5 ms per part).
         None unless the rows are ``values()`` rows and the placeholder id is told apart
         from every other parameter: then the caller builds the ``union()``."""
-        part = self.rows.filter(project_id=_ANY_PROJECT)
-        expected_marks = 1
-        keys = getattr(part.query, STATE_KEYS, None)
-        if keys is not None and len(keys) == 1:
-            # One state key is one state per project (``uniq_state_key``): named by the
-            # part, the ``(state, -created_at)`` index walks that state's tickets alone,
-            # where ``state_id = ANY(...)`` (ids unknown when planning) walked the project's
-            # newest tickets past every other state's (a busy ``new`` queue under ``open``).
-            from tessera.core.projects.models import WorkflowState
-
-            state = WorkflowState.objects.filter(project_id=_ANY_PROJECT, key=keys[0])
-            part = part.filter(state_id=Subquery(state.values("id")[:1]))
-            expected_marks = 2
-        part = part[:stop]
+        part = self.rows.filter(project_id=_ANY_PROJECT)[:stop]
         query = part.query
         if part._iterable_class is not ValuesIterable:
             return None
@@ -313,13 +291,12 @@ class _NewestFirstByProject:
         compiler = query.get_compiler(part.db)
         sql, params = compiler.as_sql()
         marks = [i for i, value in enumerate(params) if value == _ANY_PROJECT]
-        if len(marks) != expected_marks or "created_at" not in names or "id" not in names:
+        if len(marks) != 1 or "created_at" not in names or "id" not in names:
             return None
         merged_params: list[Any] = []
         for pid in self.project_ids:
             own = list(params)
-            for mark in marks:
-                own[mark] = pid
+            own[marks[0]] = pid
             merged_params += own
         created_at, pk = names.index("created_at") + 1, names.index("id") + 1
         merged = " UNION ALL ".join([f"({sql})"] * len(self.project_ids)) + (
