@@ -123,6 +123,15 @@ def only_params(request: Request, names: set[str]) -> bool:
     return all(key in names for key, value in request.query_params.items() if value != "")
 
 
+def sole_filter(request: Request, name: str, others: set[str]) -> str | None:
+    """The value of the query parameter ``name`` when it is set and every other non-empty
+    parameter is one of ``others`` (paging, ordering): the list is narrowed by it alone."""
+    value = request.query_params.get(name) or None
+    if value is not None and only_params(request, {name, *others}):
+        return value
+    return None
+
+
 def refuse_unstorable_params(request) -> None:
     """A 400 (``ValidationError``, keyed by the parameter) for a query string no database
     can compare with: a parameter name or value with a NUL or a lone surrogate. PostgreSQL

@@ -292,3 +292,52 @@ def test_a_merged_state_filter_keeps_only_that_states_tickets_in_order(
             merged.append(_merged([q["sql"] for q in queries.captured_queries]))
         assert titles == expected, state_key
         assert merged == [MERGES] * len(merged)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "template,path,auth,rows_key,title_key,query",
+    [
+        ("servicedesk", "/api/ticketing/tickets/", "jwt", "results", "subject",
+         {"status": "{state}", "priority": "high"}),
+        ("boards", "/api/tickets/tickets/", "jwt", "results", "name",
+         {"status": "{state}", "priority_id": "4"}),
+        ("support", "/api/tickets/all", "cookie", "data", "title",
+         {"status": "{state}", "priority": "high"}),
+    ],
+    ids=["servicedesk", "boards", "support"],
+)  # fmt: skip
+def test_a_state_filter_with_another_filter_keeps_both(
+    template, path, auth, rows_key, title_key, query, make_user, make_project, api
+):
+    """Only a state filter alone reads each project's state by itself; with a second filter
+    (a priority) every page holds the tickets matching both."""
+    from tessera.core.projects.blueprints import get_blueprint
+
+    admin, projects, _ = _world(template, make_user, make_project)
+    key = _initial_state_key(projects[0])
+    level = {"servicedesk": "high", "boards": "4", "support": "high"}[template]
+    value = next(
+        v for v, (k, _label) in get_blueprint(template).priorities.items() if level in (k, str(v))
+    )
+    marked = list(Ticket.objects.filter(project__in=projects).order_by("-created_at")[::3])
+    Ticket.objects.filter(pk__in=[t.pk for t in marked]).update(priority=value)
+    expected = list(
+        Ticket.objects.filter(project__in=projects, state__key=key, priority=value)
+        .order_by("-created_at", "-id")
+        .values_list("title", flat=True)
+    )
+    assert 2 <= len(expected) < len(TICKETS)
+    params = {k: v.format(state=key) for k, v in query.items()}
+    size_param = "limit" if template == "support" else "page_size"
+    titles = []
+    client = _client(api, auth, admin)
+    for page in (1, 2, 3):
+        response = client.get(path, {**params, "page": page, size_param: 2})
+        if response.status_code == 404:
+            break
+        rows = response.json()[rows_key]
+        if not rows:
+            break
+        titles += [row[title_key] for row in rows]
+    assert titles == expected

@@ -32,7 +32,7 @@ from tessera.core.tickets.selectors import (
     with_card_fields,
     with_card_relations,
 )
-from tessera.surfaces.drf import only_params, with_etag
+from tessera.surfaces.drf import only_params, sole_filter, with_etag
 
 from . import schema as doc
 from .common import (
@@ -250,6 +250,7 @@ class TicketViewSet(BoardsView, viewsets.ViewSet):
             # one project's list is one ordered read already; a column, tags or a search
             # may match in one project only
             spread=only_params(request, SPREAD_PARAMS),
+            state_key=sole_filter(request, "status", {"ordering", "page", "page_size"}),
         )
         return paginate(self, request, page, tickets_out, count=lambda: ticket_count(qs))
 

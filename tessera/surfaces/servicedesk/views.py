@@ -31,7 +31,7 @@ from tessera.core.tickets.counts import ticket_count, with_matches_counted
 from tessera.core.tickets.models import Ticket
 from tessera.core.tickets.selectors import access_ticket, newest_first_by_project
 from tessera.core.tickets.services import attachment_add, ticket_delete
-from tessera.surfaces.drf import if_match_version, only_params, with_etag
+from tessera.surfaces.drf import if_match_version, only_params, sole_filter, with_etag
 from tessera.surfaces.filtering import FilterSet
 
 from . import filters as f
@@ -65,6 +65,7 @@ def ticket_for_body(request: Request, pk: int) -> Ticket:
 
 # Query parameters of the list that narrow every project alike (or not at all).
 SPREAD_PARAMS = {"status", "priority", "page", "page_size"}
+PAGE_PARAMS = {"page", "page_size"}
 
 # Any path segment reaches the view, so a malformed id ("0.5", "abc") gets this surface's
 # JSON 404 rather than Django's HTML page.
@@ -87,13 +88,20 @@ class TicketViewSet(viewsets.GenericViewSet):
     def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), "request": self.request}
 
-    def _page(self, qs: QuerySet[Ticket], *, spread: bool = False) -> Response:
+    def _page(
+        self, qs: QuerySet[Ticket], *, spread: bool = False, state_key: str | None = None
+    ) -> Response:
         """A page of ``qs``; ``spread``: narrowed only by filters every project matches
-        alike (``tickets.selectors.newest_first_by_project``)."""
+        alike, ``state_key``: by that status alone
+        (``tickets.selectors.newest_first_by_project``)."""
         # a search's matches read by id, as many as its page needs
         qs = with_matches_counted(qs, depth=self.paginator.depth(self.request))
         rows = newest_first_by_project(
-            sd.ticket_rows_qs(qs), actor=self.request.user, template=sd.TEMPLATE, spread=spread
+            sd.ticket_rows_qs(qs),
+            actor=self.request.user,
+            template=sd.TEMPLATE,
+            spread=spread,
+            state_key=state_key,
         )
         rows = self.paginator.paginate_queryset(
             rows, self.request, view=self, count=lambda: ticket_count(qs)
@@ -122,6 +130,7 @@ class TicketViewSet(viewsets.GenericViewSet):
         return self._page(
             self.filter_queryset(self.get_queryset()),
             spread=only_params(request, SPREAD_PARAMS),
+            state_key=sole_filter(request, "status", PAGE_PARAMS),
         )
 
     @doc(

@@ -78,6 +78,11 @@ def _page(request, *, scope: str, enhanced: bool, message: str):
         template=selectors.TEMPLATE,
         # one's own tickets or an assignee's may all be in one project
         spread=scope == "all" and not params.get("assigned_to"),
+        state_key=(
+            params.get("status")
+            if scope == "all" and not (params.get("assigned_to") or params.get("priority"))
+            else None
+        ),
     )
     rows = list(rows[offset : offset + limit]) if offset < total else []
     data = tickets_data(rows, enhanced=enhanced)

@@ -105,12 +105,14 @@ class TicketListView(WorkshopView):
             ordering=f.get("ordering"),
             plain=True,
         )
+        narrowed = any(f.get(name) for name in ("technician", "flag_color", "serial"))
         rows = newest_first_by_project(
             selectors.ticket_rows_qs(qs),
             actor=request.user,
             template=selectors.TEMPLATE,
             # a technician, a flag colour or a serial may match in one project only
-            spread=not any(f.get(name) for name in ("technician", "flag_color", "serial")),
+            spread=not narrowed,
+            state_key=f.get("state") if not narrowed else None,
         )
         return self.paginate(request, rows, render_tickets, count=lambda: ticket_count(qs))
 
