@@ -84,8 +84,8 @@ def _assignments_sql(vendor: str, user_columns: tuple[str, ...]) -> str:
     )
 
 
-@lru_cache(maxsize=2)
-def _tags_sql(vendor: str) -> str:
+def _tag_source() -> tuple[str, str, str, str]:
+    """The tickets' tags as ``(FROM clause, ticket id column, tag id column, name column)``."""
     through = Ticket.tags.through._meta
     tt = _q(through.db_table)
     t = _q(Tag._meta.db_table)
@@ -93,8 +93,18 @@ def _tags_sql(vendor: str) -> str:
     tag_id = f"{tt}.{_q(through.get_field('tag').column)}"
     name = f"{t}.{_q(Tag._meta.get_field('name').column)}"
     return (
-        f"SELECT {ticket}, {name} FROM {tt} INNER JOIN {t} "
-        f"ON ({tag_id} = {t}.{_q(Tag._meta.pk.column)}) "
+        f"{tt} INNER JOIN {t} ON ({tag_id} = {t}.{_q(Tag._meta.pk.column)})",
+        ticket,
+        tag_id,
+        name,
+    )
+
+
+@lru_cache(maxsize=2)
+def _tags_sql(vendor: str) -> str:
+    source, ticket, tag_id, name = _tag_source()
+    return (
+        f"SELECT {ticket}, {name} FROM {source} "
         f"WHERE {_ids_condition(ticket)} ORDER BY {name}, {tag_id}"
     )
 
@@ -119,16 +129,11 @@ def _assignments_and_tags_sql(vendor: str, user_columns: tuple[str, ...]) -> str
         f"SELECT 0, {ticket}, {a}.{_q(meta.get_field('assigned_at').column)}, NULL, "
         f"{a}.{_q(meta.pk.column)}, {selected} FROM {a}{joined} WHERE {_ids_condition(ticket)}"
     )
-    through = Ticket.tags.through._meta
-    tt = _q(through.db_table)
-    t = _q(Tag._meta.db_table)
-    tag_ticket = f"{tt}.{_q(through.get_field('ticket').column)}"
-    tag_id = f"{tt}.{_q(through.get_field('tag').column)}"
-    name = f"{t}.{_q(Tag._meta.get_field('name').column)}"
+    source, tag_ticket, tag_id, name = _tag_source()
     empty = ", ".join(["NULL"] * max(len(user_columns), 1))
     tags = (
-        f"SELECT 1, {tag_ticket}, NULL, {name}, {tag_id}, {empty} FROM {tt} INNER JOIN {t} "
-        f"ON ({tag_id} = {t}.{_q(Tag._meta.pk.column)}) WHERE {_ids_condition(tag_ticket)}"
+        f"SELECT 1, {tag_ticket}, NULL, {name}, {tag_id}, {empty} FROM {source} "
+        f"WHERE {_ids_condition(tag_ticket)}"
     )
     return f"{assignments} UNION ALL {tags} ORDER BY 1, 3, 4, 5"
 
