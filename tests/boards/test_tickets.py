@@ -77,6 +77,28 @@ def test_create_ticket_as_documented(board, client_for):
 
 
 @pytest.mark.parametrize(
+    "extra",
+    [{}, {"assignee_ids": "admin"}, {"tag_names": ["zeta", "alpha"]}, {"assignee_ids": []}],
+    ids=["bare", "assignee", "tags", "no-assignee"],
+)
+def test_a_created_ticket_answers_what_its_detail_shows(board, client_for, extra):
+    """The create's answer is the ticket as a GET shows it, with or without assignees and
+    tags."""
+    client = client_for("superadmin")
+    if extra.get("assignee_ids") == "admin":
+        extra = {"assignee_ids": [board.users["admin"].pk]}
+    r = client.post(
+        "/api/tickets/tickets/", {"name": "Answer", "column": board.col(0), **extra}, format="json"
+    )
+    assert r.status_code == 201, r.content
+    detail = client.get(f"/api/tickets/tickets/{r.json()['id']}/")
+    assert r.json() == detail.json()
+    assert r["ETag"] == detail["ETag"]
+    assert r.json()["assignee_ids"] == extra.get("assignee_ids", [])
+    assert r.json()["tag_names"] == sorted(extra.get("tag_names", []))
+
+
+@pytest.mark.parametrize(
     "payload, field",
     [
         ({"column": 1}, "name"),

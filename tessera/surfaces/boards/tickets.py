@@ -102,7 +102,7 @@ def ticket_out(row: dict[str, Any]) -> dict:
 
 
 def tickets_out(rows) -> list[dict]:
-    """A page of ``with_card_fields`` rows (assignees and tags in two more queries)."""
+    """A page of ``with_card_fields`` rows (assignees and tags in one more query)."""
     return [ticket_out(row) for row in with_card_relations(list(rows))]
 
 
