@@ -228,9 +228,9 @@ def test_a_changes_window_pages_in_key_order_either_way(
     """A narrow updated_since window is read id-first from its index, a wide one by
     walking the key order; clients see the same pages, an old ticket changed recently in
     its key-order place, and a query count that does not grow with the page size."""
-    from tessera.surfaces.feed import views
+    from tessera.core.tickets import feed as feed_reads
 
-    monkeypatch.setattr(views, "NARROW_WINDOW", narrow_window)
+    monkeypatch.setattr(feed_reads, "NARROW_WINDOW", narrow_window)
     with clock.frozen_at(T0 + timedelta(hours=1)):
         ticket_update(actor=world["admin"], ticket=world["tickets"][0], changes={"title": "t0!"})
     _, raw = make_token(world["admin"])

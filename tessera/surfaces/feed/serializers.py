@@ -1,7 +1,8 @@
 """Document 004's ticket, read-only. Display names, not keys: the feed is for people's tools.
 
-A ticket arrives as a plain row (``views.feed_rows``: the columns read here, with project,
-state, category and creator joined and the first assignee's id annotated in the one query),
+A ticket arrives as a plain row (``core.tickets.feed.feed_rows``: the columns read here,
+with project, state, category and creator joined and the first assignee's id annotated in
+the one query),
 so a page costs the same number of queries at any size and builds no model per ticket or
 relation (five per ticket cost ~5 ms on a page of 100). ``ticket_fields`` builds the dict
 directly; ``FeedTicketSerializer`` declares the same fields for the OpenAPI schema.

@@ -10,10 +10,8 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import UTC, datetime
-from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
 from django.utils.dateparse import parse_date, parse_datetime
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -31,16 +29,8 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
 from tessera.core.accounts.authentication import ApiTokenAuthentication
-from tessera.core.common.prepared import Prepared
-from tessera.core.tickets.counts import ticket_count
-from tessera.core.tickets.models import Ticket
-from tessera.core.tickets.selectors import (
-    access_ticket,
-    in_id_order,
-    narrow_count_and_page,
-    tickets_visible_to,
-    with_unique_numbers,
-)
+from tessera.core.tickets.feed import feed_page, feed_row
+from tessera.core.tickets.selectors import access_ticket, tickets_visible_to
 from tessera.surfaces.drf import FastJSONRenderer
 
 from . import envelope
@@ -76,55 +66,6 @@ class AlwaysJSON(BaseContentNegotiation):
 
     def select_renderer(self, request, renderers, format_suffix=None):
         return renderers[0], renderers[0].media_type
-
-
-# What ``serializers.ticket_fields`` reads: a page of 100 selects ~25 columns in one query.
-_ROW = (
-    "id",
-    "project_id",
-    "number",
-    "title",
-    "description",
-    "priority",
-    "location",
-    "department",
-    "created_at",
-    "updated_at",
-    "resolved_at",
-    "closed_at",
-    "version",
-    "created_by_id",
-    "category_id",
-    "project__key",
-    "project__template",
-    "state__name",
-    "state__category",
-    "category__name",
-    "created_by__username",
-    "created_by__first_name",
-    "created_by__last_name",
-    "number_owner_id",
-)
-
-
-# At most this many changed tickets: read them through the updated_at index and sort (one
-# aggregate: ~35 ms for 65,000 and ~100 ms for 200,000 at 1M). Past it the page walks the
-# tickets in key order, which passes every older ticket when recent changes are mostly
-# recent tickets: 200 ms at 1M, where a 30-day window had outgrown 50,000 (stop 22).
-NARROW_WINDOW = 200_000
-
-
-def feed_rows(qs: QuerySet[Ticket]) -> QuerySet[dict[str, Any]]:
-    """The tickets of ``qs`` as the plain rows the serializer reads (``_ROW``), in one
-    query for the page; the first assignee's name comes from ``serializers.tickets_fields``
-    (one more query, whatever the size)."""
-    return with_unique_numbers(qs).values(*_ROW)
-
-
-# One ticket's ``_ROW``, compiled once (``common.prepared``): every detail request reads it.
-_FEED_ROW_BY_ID = Prepared(
-    lambda pk: with_unique_numbers(Ticket.objects.filter(pk=pk)).values_list(*_ROW), int
-)
 
 
 def _positive_int(request: Request, name: str, default: int) -> int:
@@ -276,21 +217,9 @@ class TicketFeedView(FeedView):
         if polling:
             qs = qs.filter(updated_at__gte=parse_updated_since(since))
         offset = (page - 1) * size
-        window = None
-        if polling and offset < _HUGE:  # the window's OFFSET is a database bigint
-            # A narrow window: the count and the page's ids from one read of the changed
-            # tickets (through the updated_at index), then the page's rows, so the joins
-            # run for one page, not for every changed ticket.
-            window = narrow_count_and_page(qs, offset=offset, size=size, cap=NARROW_WINDOW)
-        rows = []
-        if window is not None:
-            total, ids = window
-            if ids:
-                rows = list(feed_rows(Ticket.objects.filter(pk__in=ids)).order_by("id"))
-        else:
-            total = ticket_count(qs)
-            if offset < total:
-                rows = list(feed_rows(in_id_order(qs))[offset : offset + size])
+        # a poll's changed tickets through their own index; the window's OFFSET is a
+        # database bigint
+        total, rows = feed_page(qs, offset=offset, size=size, narrow=polling and offset < _HUGE)
         data = tickets_fields(rows)
         body = {"success": True, "count": total, "tickets": data, "timestamp": stamp}
         return Response(body, headers=self._links(request, page, size, total))
@@ -349,7 +278,7 @@ class TicketFeedDetailView(FeedView):
     )
     def get(self, request: Request, ident: str) -> Response:
         ticket = access_ticket(actor=request.user, **_lookup(ident))
-        row = _FEED_ROW_BY_ID.dicts(ticket.pk)[0]
+        row = feed_row(ticket.pk)
         return envelope.ok(
             {"ticket": tickets_fields([row])[0]}, headers={"ETag": f'"{row["version"]}"'}
         )
