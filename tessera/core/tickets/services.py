@@ -123,15 +123,15 @@ _STATE_BY_KEY = Prepared(
     int,
     str,
 )
-# The columns of a project's initial state, each with its state: a create's state and
+# The first column of a project's initial state, with its state: a create's state and
 # column in one read (``_initial_state_and_column``).
-_INITIAL_STATE_COLUMNS = Prepared(
+_INITIAL_STATE_FIRST_COLUMN = Prepared(
     lambda project_id: (
         BoardColumn.objects.filter(
             project_id=project_id, state__project_id=project_id, state__is_initial=True
         )
         .select_related("state")
-        .order_by("order", "id")
+        .order_by("order", "id")[:1]
     ),
     int,
 )
@@ -179,12 +179,11 @@ def _column_for_state(state: WorkflowState) -> BoardColumn | None:
 
 def _initial_state_and_column(project: Project) -> tuple[WorkflowState, BoardColumn | None]:
     """The project's initial state (one per project: ``one_initial_state``) and its first
-    column: one read when the state has a column (as every blueprint's does), two when it
-    has none."""
-    column = _INITIAL_STATE_COLUMNS.first(project.pk)
+    column: one read when the state has a column (as every blueprint's does); when it has
+    none, the state is read alone."""
+    column = _INITIAL_STATE_FIRST_COLUMN.first(project.pk)
     if column is None:
-        state = _resolve_state(project, None)
-        return state, _column_for_state(state)
+        return _resolve_state(project, None), None
     return column.state, column
 
 
