@@ -72,17 +72,14 @@ def _page(request, *, scope: str, enhanced: bool, message: str):
     page, limit = params["page"], params["limit"]
     total = ticket_count(qs)
     offset = (page - 1) * limit
+    # one's own tickets or an assignee's may all be in one project
+    spread = scope == "all" and not params.get("assigned_to")
     rows = newest_first_by_project(
         qs.values(*selectors.TICKET_ROW),
         actor=request.user,
         template=selectors.TEMPLATE,
-        # one's own tickets or an assignee's may all be in one project
-        spread=scope == "all" and not params.get("assigned_to"),
-        state_key=(
-            params.get("status")
-            if scope == "all" and not (params.get("assigned_to") or params.get("priority"))
-            else None
-        ),
+        spread=spread,
+        state_key=params.get("status") if spread and not params.get("priority") else None,
     )
     rows = list(rows[offset : offset + limit]) if offset < total else []
     data = tickets_data(rows, enhanced=enhanced)
