@@ -14,8 +14,7 @@ Only ``values_list()`` queries (of any model, joins allowed) and whole model row
 query whose stand-in is not among its parameters (the ORM folded it into the SQL text) is
 refused when it is first compiled, and one found several times (a union whose parts each
 take it) is put in each place. The compiled state is per thread: a compiler holds its
-connection. ``insert_row`` (below) does the same
-for the INSERT of one new row.
+connection. ``insert_row`` (below) does the same for the INSERT of one new row.
 """
 
 from __future__ import annotations
