@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 
 from tessera.core.audit.models import Event
 from tessera.core.servicedesk import selectors as sd
-from tessera.core.tickets.models import Attachment, Comment
-from tessera.core.tickets.page_relations import first_assignees, tag_names_by_ticket
+from tessera.core.tickets.models import Attachment, Comment, Ticket
+from tessera.core.tickets.page_relations import first_assignees
 
 from .conftest import BASE, attach, comment
 
@@ -25,7 +25,11 @@ def _expected(ticket_id: int, *, show_internal: bool) -> dict[str, list[dict]]:
         comments = comments.filter(is_internal=False)
     return {
         "assignee": first_assignees([ticket_id], *sd.ASSIGNEE_COLUMNS).get(ticket_id),
-        "tag_names": tag_names_by_ticket([ticket_id]).get(ticket_id, []),
+        "tag_names": list(
+            Ticket.tags.through.objects.filter(ticket_id=ticket_id)
+            .order_by("tag__name", "tag_id")
+            .values_list("tag__name", flat=True)
+        ),
         "comments": list(comments.order_by("created_at", "id").values(*sd.COMMENT_COLUMNS)),
         "attachments": list(
             Attachment.objects.filter(ticket_id=ticket_id)

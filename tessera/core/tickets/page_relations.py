@@ -1,5 +1,6 @@
-"""The assignees and tags of a page of tickets, in fixed SQL (and, ``values_by_ticket``,
-the columns of any other model keyed by ticket: the workshop's part specs and sessions).
+"""The assignees and tags of a page of tickets, in fixed SQL (and,
+``values_by_ticket_together``, the columns of other models keyed by ticket: the
+workshop's part specs and sessions).
 
 Every list page of a surface reads these two relations for its (already visible) tickets.
 Through the ORM each read built a queryset and compiled it per request: ~1.5 ms of Python
@@ -61,113 +62,62 @@ def _q(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-@lru_cache(maxsize=8)
-def _assignments_sql(vendor: str, user_columns: tuple[str, ...]) -> str:
-    """``ticket_id, <user columns>`` of the tickets' assignments in the order they were
-    made (``assigned_at``, then id); ``user_columns`` empty: ``ticket_id, user_id``."""
+def _assignment_source(user_columns: tuple[str, ...]) -> tuple[str, str, str, str]:
+    """The tickets' assignments as ``(FROM clause, ticket id column, order columns,
+    selected columns)``: the order they were made in (``assigned_at``, then id), and the
+    user's ``user_columns`` (the user table joined) or, with none, the user's id."""
     meta = TicketAssignment._meta
     a = _q(meta.db_table)
     ticket = f"{a}.{_q(meta.get_field('ticket').column)}"
     user_id = f"{a}.{_q(meta.get_field('user').column)}"
     order = f"{a}.{_q(meta.get_field('assigned_at').column)}, {a}.{_q(meta.pk.column)}"
     if not user_columns:
-        return (
-            f"SELECT {ticket}, {user_id} FROM {a} WHERE {_ids_condition(ticket)} ORDER BY {order}"
-        )
+        return a, ticket, order, user_id
     user_meta = get_user_model()._meta
     u = _q(user_meta.db_table)
     selected = ", ".join(f"{u}.{_q(c)}" for c in user_columns)
     return (
-        f"SELECT {ticket}, {selected} FROM {a} INNER JOIN {u} "
-        f"ON ({u}.{_q(user_meta.pk.column)} = {user_id}) "
-        f"WHERE {_ids_condition(ticket)} ORDER BY {order}"
-    )
-
-
-def _tag_source() -> tuple[str, str, str, str]:
-    """The tickets' tags as ``(FROM clause, ticket id column, tag id column, name column)``."""
-    through = Ticket.tags.through._meta
-    tt = _q(through.db_table)
-    t = _q(Tag._meta.db_table)
-    ticket = f"{tt}.{_q(through.get_field('ticket').column)}"
-    tag_id = f"{tt}.{_q(through.get_field('tag').column)}"
-    name = f"{t}.{_q(Tag._meta.get_field('name').column)}"
-    return (
-        f"{tt} INNER JOIN {t} ON ({tag_id} = {t}.{_q(Tag._meta.pk.column)})",
+        f"{a} INNER JOIN {u} ON ({u}.{_q(user_meta.pk.column)} = {user_id})",
         ticket,
-        tag_id,
-        name,
+        order,
+        selected,
     )
 
 
-@lru_cache(maxsize=2)
-def _tags_sql(vendor: str) -> str:
-    source, ticket, tag_id, name = _tag_source()
+@lru_cache(maxsize=8)
+def _assignments_sql(vendor: str, user_columns: tuple[str, ...]) -> str:
+    """``ticket_id, <user columns>`` of the tickets' assignments in the order they were
+    made."""
+    source, ticket, order, selected = _assignment_source(user_columns)
     return (
-        f"SELECT {ticket}, {name} FROM {source} "
-        f"WHERE {_ids_condition(ticket)} ORDER BY {name}, {tag_id}"
+        f"SELECT {ticket}, {selected} FROM {source} WHERE {_ids_condition(ticket)} ORDER BY {order}"
     )
 
 
 @lru_cache(maxsize=8)
 def _assignments_and_tags_sql(vendor: str, user_columns: tuple[str, ...]) -> str:
-    """``_assignments_sql`` and ``_tags_sql`` as the two parts of one ``UNION ALL``: rows of
-    ``part (0: assignment, 1: tag), ticket_id, assigned_at, tag name, id, <user columns>``
-    (``user_columns`` empty: the user's id), each part in its own order."""
-    meta = TicketAssignment._meta
-    a = _q(meta.db_table)
-    ticket = f"{a}.{_q(meta.get_field('ticket').column)}"
-    user_meta = get_user_model()._meta
-    u = _q(user_meta.db_table)
-    user_id = f"{a}.{_q(meta.get_field('user').column)}"
-    if user_columns:
-        selected = ", ".join(f"{u}.{_q(c)}" for c in user_columns)
-        joined = f" INNER JOIN {u} ON ({u}.{_q(user_meta.pk.column)} = {user_id})"
-    else:
-        selected, joined = user_id, ""
+    """The assignments (``_assignment_source``) and the tags as the two parts of one
+    ``UNION ALL``: rows of ``part (0: assignment, 1: tag), ticket_id, assigned_at,
+    assignment id, tag name, tag id, <user columns>`` (``user_columns`` empty: the user's
+    id), each part in its own order (assignments as made, tags by name)."""
+    source, ticket, order, selected = _assignment_source(user_columns)
     assignments = (
-        f"SELECT 0, {ticket}, {a}.{_q(meta.get_field('assigned_at').column)}, NULL, "
-        f"{a}.{_q(meta.pk.column)}, {selected} FROM {a}{joined} WHERE {_ids_condition(ticket)}"
+        f"SELECT 0, {ticket}, {order}, NULL, NULL, {selected} FROM {source} "
+        f"WHERE {_ids_condition(ticket)}"
     )
-    source, tag_ticket, tag_id, name = _tag_source()
+    through = Ticket.tags.through._meta
+    tt = _q(through.db_table)
+    t = _q(Tag._meta.db_table)
+    tag_ticket = f"{tt}.{_q(through.get_field('ticket').column)}"
+    tag_id = f"{tt}.{_q(through.get_field('tag').column)}"
+    name = f"{t}.{_q(Tag._meta.get_field('name').column)}"
     empty = ", ".join(["NULL"] * max(len(user_columns), 1))
     tags = (
-        f"SELECT 1, {tag_ticket}, NULL, {name}, {tag_id}, {empty} FROM {source} "
+        f"SELECT 1, {tag_ticket}, NULL, NULL, {name}, {tag_id}, {empty} FROM {tt} "
+        f"INNER JOIN {t} ON ({tag_id} = {t}.{_q(Tag._meta.pk.column)}) "
         f"WHERE {_ids_condition(tag_ticket)}"
     )
-    return f"{assignments} UNION ALL {tags} ORDER BY 1, 3, 4, 5"
-
-
-def assignees_and_tag_names(
-    ticket_ids: Sequence[int], *fields: str
-) -> tuple[dict[int, list[Any]], dict[int, list[str]]]:
-    """The assignees of each ticket in the order they were assigned (dicts of the user's
-    ``fields``, as ``first_assignees`` reads them; no ``fields``: the user ids) and its tag
-    names sorted by name: ``assignee_ids_by_ticket`` or ``first_assignees`` and
-    ``tag_names_by_ticket`` in one query."""
-    assignees: dict[int, list[Any]] = {}
-    tags: dict[int, list[str]] = {}
-    if not ticket_ids:
-        return assignees, tags
-    user_fields = _user_fields(fields)
-    sql = _assignments_and_tags_sql(connection.vendor, tuple(f.column for f in user_fields))
-    ids = _ids_param(ticket_ids)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [ids, ids])
-        rows = cursor.fetchall()
-    for part, ticket_id, _when, name, _id, *values in rows:
-        if part == 1:
-            tags.setdefault(ticket_id, []).append(name)
-        elif fields:
-            assignees.setdefault(ticket_id, []).append(
-                {
-                    key: None if value is None else field.to_python(value)
-                    for key, field, value in zip(fields, user_fields, values, strict=True)
-                }
-            )
-        else:
-            assignees.setdefault(ticket_id, []).append(values[0])
-    return assignees, tags
+    return f"{assignments} UNION ALL {tags} ORDER BY 1, 3, 4, 5, 6"
 
 
 def _user_fields(names: Iterable[str]) -> list[models.Field]:
@@ -181,13 +131,40 @@ def _user_fields(names: Iterable[str]) -> list[models.Field]:
     return fields
 
 
-def assignee_ids_by_ticket(ticket_ids: Sequence[int]) -> dict[int, list[int]]:
-    """The assignees' user ids of each ticket, in the order they were assigned: one query."""
-    found: dict[int, list[int]] = {}
-    if ticket_ids:
-        for ticket_id, user_id in _rows(_assignments_sql(connection.vendor, ()), ticket_ids):
-            found.setdefault(ticket_id, []).append(user_id)
-    return found
+def _user_values(
+    names: tuple[str, ...], fields: list[models.Field], values: Sequence[Any]
+) -> dict[str, Any]:
+    """A user's columns as read here, by name, each of its field's type."""
+    return {
+        name: None if value is None else field.to_python(value)
+        for name, field, value in zip(names, fields, values, strict=True)
+    }
+
+
+def assignees_and_tag_names(
+    ticket_ids: Sequence[int], *fields: str
+) -> tuple[dict[int, list[Any]], dict[int, list[str]]]:
+    """The assignees of each ticket in the order they were assigned (dicts of the user's
+    ``fields``, as ``first_assignees`` reads them; no ``fields``: the user ids) and its tag
+    names sorted by name, in one query."""
+    assignees: dict[int, list[Any]] = {}
+    tags: dict[int, list[str]] = {}
+    if not ticket_ids:
+        return assignees, tags
+    user_fields = _user_fields(fields)
+    sql = _assignments_and_tags_sql(connection.vendor, tuple(f.column for f in user_fields))
+    ids = _ids_param(ticket_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [ids, ids])
+        rows = cursor.fetchall()
+    for part, ticket_id, _when, _id, name, _tag_id, *values in rows:
+        if part == 1:
+            tags.setdefault(ticket_id, []).append(name)
+        elif fields:
+            assignees.setdefault(ticket_id, []).append(_user_values(fields, user_fields, values))
+        else:
+            assignees.setdefault(ticket_id, []).append(values[0])
+    return assignees, tags
 
 
 def first_assignees(ticket_ids: Sequence[int], *fields: str) -> dict[int, dict[str, Any]]:
@@ -200,77 +177,14 @@ def first_assignees(ticket_ids: Sequence[int], *fields: str) -> dict[int, dict[s
     sql = _assignments_sql(connection.vendor, tuple(f.column for f in user_fields))
     for ticket_id, *values in _rows(sql, ticket_ids):
         if ticket_id not in found:
-            found[ticket_id] = {
-                name: None if value is None else field.to_python(value)
-                for name, field, value in zip(fields, user_fields, values, strict=True)
-            }
+            found[ticket_id] = _user_values(fields, user_fields, values)
     return found
-
-
-def tag_names_by_ticket(ticket_ids: Sequence[int]) -> dict[int, list[str]]:
-    """The tag names of each ticket, sorted by name: one query."""
-    found: dict[int, list[str]] = {}
-    if ticket_ids:
-        for ticket_id, name in _rows(_tags_sql(connection.vendor), ticket_ids):
-            found.setdefault(ticket_id, []).append(name)
-    return found
-
-
-@lru_cache(maxsize=16)
-def _values_sql(
-    vendor: str, model: type[models.Model], key: str, names: tuple[str, ...], order: tuple[str, ...]
-) -> str:
-    meta = model._meta
-    table = _q(meta.db_table)
-
-    def column(name: str) -> str:
-        return f"{table}.{_q(meta.get_field(name).column)}"
-
-    selected = ", ".join(column(name) for name in (key, *names))
-    return (
-        f"SELECT {selected} FROM {table} WHERE {_ids_condition(column(key))} "
-        f"ORDER BY {', '.join(column(name) for name in order)}"
-    )
-
-
-def values_by_ticket(
-    model: type[models.Model],
-    ticket_ids: Sequence[int],
-    *names: str,
-    key: str = "ticket",
-    order: Sequence[str] = ("id",),
-) -> list[tuple]:
-    """``(ticket id, *names)`` of the ``model`` rows whose ``key`` (a foreign key to the
-    ticket) is one of ``ticket_ids``, ordered by ``order``: one fixed statement, like
-    ``values_list`` without compiling a query. Each value goes through the converters the
-    ORM would apply (the database's and the field's), so a datetime is aware on SQLite too.
-    """
-    if not ticket_ids:
-        return []
-    meta = model._meta
-    fields = [meta.get_field(name) for name in names]
-    converters = []
-    for index, field in enumerate(fields, start=1):
-        col = field.get_col(meta.db_table)
-        found = connection.ops.get_db_converters(col) + field.get_db_converters(connection)
-        if found:
-            converters.append((index, col, found))
-    rows = _rows(_values_sql(connection.vendor, model, key, tuple(names), tuple(order)), ticket_ids)
-    if not converters:
-        return rows
-    out = []
-    for row in rows:
-        values = list(row)
-        for index, col, found in converters:
-            for convert in found:
-                values[index] = convert(values[index], col, connection)
-        out.append(tuple(values))
-    return out
 
 
 class TicketValues(NamedTuple):
-    """One read of ``values_by_ticket_together``: ``(ticket id, *names)`` of ``model``'s
-    rows keyed by ``key``, ordered by ``order`` (as ``values_by_ticket`` takes them)."""
+    """One read of ``values_by_ticket_together``: ``(ticket id, *names)`` of the ``model``
+    rows whose ``key`` (a foreign key to the ticket) is one of the ticket ids, ordered by
+    ``order``."""
 
     model: type[models.Model]
     names: tuple[str, ...]
@@ -308,8 +222,10 @@ def _together_sql(vendor: str, reads: tuple[TicketValues, ...]) -> str:
 
 
 def values_by_ticket_together(ticket_ids: Sequence[int], *reads: TicketValues) -> list[list[tuple]]:
-    """``values_by_ticket`` of each read (the same rows, order and converted values), all
-    in one statement: a list of rows per read."""
+    """The rows of each read, as ``values_list`` would give them without compiling a query
+    (each value through the converters the ORM would apply, the database's and the
+    field's, so a datetime is aware on SQLite too), all in one statement: a list of rows
+    per read."""
     found: list[list[tuple]] = [[] for _ in reads]
     if not ticket_ids:
         return found
