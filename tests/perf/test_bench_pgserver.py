@@ -3,8 +3,11 @@ gives the server back as it found it."""
 
 from __future__ import annotations
 
+import fcntl
 import shutil
 import subprocess
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -24,6 +27,20 @@ def _server_reachable() -> bool:
 pytestmark = pytest.mark.skipif(
     not _server_reachable(), reason="needs the local PostgreSQL server (psql as postgres)"
 )
+
+
+@pytest.fixture(autouse=True)
+def _one_at_a_time_on_this_server():
+    """These tests change the machine's one PostgreSQL server (``ALTER SYSTEM``). CI runs
+    the suite in several processes at once, on SQLite and on PostgreSQL, and each runs this
+    file: one test's reset undid another's setting mid-test. A lock on the machine runs
+    them one at a time."""
+    with open(Path(tempfile.gettempdir()) / "tessera-bench-pgserver.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def test_autovacuum_is_on_inside_and_the_servers_setting_is_back_after():
