@@ -140,3 +140,68 @@ def test_generate_batches_gin_entries_and_leaves_the_index_written_directly():
     assert having
     found = set(ticket_search(Ticket.objects.all(), word).values_list("pk", flat=True))
     assert found >= having
+
+
+@pytest.mark.django_db(transaction=True)
+def test_generate_builds_each_batchs_documents_on_a_second_connection(monkeypatch):
+    """On PostgreSQL each committed batch's search documents are built on another
+    connection while the next batch is written: every ticket ends with its document."""
+    from django.db import connection
+
+    from tessera.core.search import generator
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite builds them inside each batch's transaction")
+    built: list[tuple[int, int, str]] = []
+    reindex = generator.reindex_tickets
+
+    def spy(*, first_id: int, last_id: int) -> None:
+        import threading
+
+        built.append((first_id, last_id, threading.current_thread().name))
+        reindex(first_id=first_id, last_id=last_id)
+
+    monkeypatch.setattr(generator, "reindex_tickets", spy)
+    call_command("generate", tickets=50, batch_size=20, seed=5, no_progress=True)
+    assert len(built) == 3
+    assert all(name.startswith("generate-index") for *_, name in built)
+    ids = sorted(Ticket.objects.values_list("pk", flat=True))
+    assert [(first, last) for first, last, _ in built] == [
+        (ids[0], ids[19]),
+        (ids[20], ids[39]),
+        (ids[40], ids[49]),
+    ]
+    with connection.cursor() as cursor:
+        # (the table is not a model: a flush between tests leaves earlier tests' rows)
+        cursor.execute(
+            "SELECT ticket_id FROM search_ticketdocument WHERE ticket_id >= %s", [ids[0]]
+        )
+        assert sorted(pk for (pk,) in cursor.fetchall()) == ids
+        cursor.execute("SHOW session_replication_role")
+        assert cursor.fetchone()[0] == "origin"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_generate_raises_a_failed_document_build_and_restores_the_triggers(monkeypatch):
+    from django.db import connection
+
+    from tessera.core.search import generator
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the second connection is PostgreSQL's")
+    calls = []
+
+    def failing(*, first_id: int, last_id: int) -> None:
+        calls.append(first_id)
+        if len(calls) == 2:
+            raise RuntimeError("index build failed")
+
+    monkeypatch.setattr(generator, "reindex_tickets", failing)
+    with pytest.raises(RuntimeError, match="index build failed"):
+        call_command("generate", tickets=100, batch_size=20, seed=6, no_progress=True)
+    # Raised at the next batch: the run stopped there instead of writing all five.
+    assert len(calls) == 2
+    assert Ticket.objects.count() == 60
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW session_replication_role")
+        assert cursor.fetchone()[0] == "origin"
