@@ -358,17 +358,28 @@ def run_tessera_round(base: str, creds: dict, args) -> dict[str, dict]:
     results: dict[str, dict] = {}
     bearer = {"Authorization": f"Bearer {creds['jwt']}"}
     floors = {
-        "floor/json": ("/bench/floor/json", {}),
-        "floor/raw-sql-20": ("/bench/floor/sql", {}),
-        "floor/drf-jwt-20": ("/bench/floor/drf", bearer),
+        "floor/json": ("/bench/floor/json", {}, None),
+        "floor/raw-sql-20": ("/bench/floor/sql", {}, None),
+        "floor/drf-jwt-20": ("/bench/floor/drf", bearer, None),
+        # The least a list page and a create can do on Tessera's schema (bench/urls.py):
+        # how much of a surface's cost is the surface.
+        "floor/least-list": ("/bench/floor/list", bearer, None),
     }
-    for key, (path, headers) in floors.items():
+    if sd_project := creds["projects"].get("servicedesk", {}).get("id"):
+        floors["floor/least-create"] = (
+            f"/bench/floor/create/{sd_project}",
+            bearer,
+            {"subject": "Bench floor create", "description": "Created by the benchmark"},
+        )
+    for key, (path, headers, body) in floors.items():
+        method = "GET" if body is None else "POST"
         before = load1()
         log(f"{key}: wrk (load {before})")
         r = wrk(base + path, headers, seconds=args.duration, conns=args.connections,
-                body=None, timeout=10, app_session=args.app_session)  # fmt: skip
-        r.update({"path": path, "method": "GET", "load1_before": before,
-                  "queries": probe(base, headers, [path], "GET")[2]})  # fmt: skip
+                body=body, timeout=10, app_session=args.app_session)  # fmt: skip
+        queries = probe(base, headers, [(path, body)] if body else [path], method)[2]
+        r.update({"path": path, "method": method, "load1_before": before,
+                  "queries": queries})  # fmt: skip
         results[key] = r
     for name, scen in tessera_scenarios(base, creds).items():
         run_target(f"tessera-{name}", base, scen, args, results)
@@ -601,7 +612,7 @@ def _report(args, results, memory, creds, elapsed) -> dict:
     rows = []
     print()
     print(f"{'target/scenario':32} {'req/s':>9} {'p50 ms':>9} {'p99 ms':>9} {'SQL/req':>8} "
-          f"{'non2xx':>7} {'vs peer':>9} {'vs floor':>9} {'vs drf':>7} {'bytes':>7} {'load':>5} "
+          f"{'non2xx':>7} {'vs peer':>9} {'vs floor':>9} {'vs drf':>7} {'vs least':>8} {'bytes':>7} {'load':>5} "
           f"{'CPU ms/req app/db/wrk':>22}")  # fmt: skip
     for key, r in results.items():
         if "skipped" in r:
@@ -614,13 +625,14 @@ def _report(args, results, memory, creds, elapsed) -> dict:
             ratio = round(r["rps"] / peer_rps[kind], 1)
         vs_floor = round(r["rps"] / floor, 2) if floor and r.get("rps") else None
         vs_drf = round(r["rps"] / drf_floor, 2) if drf_floor and r.get("rps") else None
+        least = report_md.vs_least(key, r, results)
         print(f"{key:32} {_fmt(r.get('rps')):>9} {_fmt(r.get('p50_ms')):>9} "
               f"{_fmt(r.get('p99_ms')):>9} {_fmt(r.get('queries')):>8} {r.get('non_2xx', 0):>7} "
-              f"{_fmt(ratio, 'x'):>9} {_fmt(vs_floor):>9} {_fmt(vs_drf):>7} "
+              f"{_fmt(ratio, 'x'):>9} {_fmt(vs_floor):>9} {_fmt(vs_drf):>7} {_fmt(least):>8} "
               f"{_fmt(r.get('response_bytes')):>7} "
               f"{_fmt(r.get('load1_before')):>5} {report_md.cpu_text(r):>22}")  # fmt: skip
         rows.append({"key": key, **r, "ratio_vs_peer": ratio, "ratio_vs_raw_sql_floor": vs_floor,
-                     "ratio_vs_drf_floor": vs_drf})  # fmt: skip
+                     "ratio_vs_drf_floor": vs_drf, "ratio_vs_least_floor": least})  # fmt: skip
     print(f"\nworker RSS MB: {memory}   tickets: {creds.get('tickets')}   took {elapsed:.0f}s")
     return {
         "tickets": args.tickets,

@@ -34,3 +34,16 @@ def test_report_shows_each_rounds_figure():
     text = render(report)
     assert "median of 3 rounds" in text
     assert "| a/list | 200.0 [100, 200, 300] |" in text
+
+
+def test_lists_and_creates_are_set_against_their_least_floor():
+    from bench.report_md import vs_least
+
+    rows = {"floor/least-list": {"rps": 400.0}, "floor/least-create": {"rps": 200.0}}
+    assert vs_least("tessera-boards/list", {"rps": 100.0}, rows) == 0.25
+    assert vs_least("tessera-boards/search_broad", {"rps": 200.0}, rows) == 0.5
+    assert vs_least("tessera-boards/create", {"rps": 50.0}, rows) == 0.25
+    # a detail has no least floor; the floors and the peer are not set against one
+    assert vs_least("tessera-boards/detail", {"rps": 900.0}, rows) is None
+    assert vs_least("peer-helpdesk/create", {"rps": 50.0}, rows) is None
+    assert vs_least("tessera-boards/list", {"rps": 100.0}, {}) is None
