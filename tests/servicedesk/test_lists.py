@@ -280,6 +280,25 @@ def test_list_rows_match_the_detail(client, create, customer, agent, agent2):
     assert row["resolution_time_hours"] is not None and row["is_overdue"] is False
 
 
+def test_list_times_follow_the_current_time_zone_as_drf_renders_them(client, create):
+    """The list's times skip DRF's field machinery only for values already in the current
+    zone, looked up once per page: in another zone each time is DRF's rendering of it."""
+    from django.utils import timezone
+    from rest_framework import serializers
+
+    made = create(subject="Zoned", due_date="2020-07-01T10:00:00Z")
+    ticket = Ticket.objects.get(pk=made["id"])
+    with timezone.override("America/New_York"):
+        row = client.get(f"{BASE}/tickets/").json()["results"][0]
+        drf = serializers.DateTimeField()
+        assert row["created_at"] == drf.to_representation(ticket.created_at)
+        assert row["due_date"] == drf.to_representation(ticket.due_date) == (
+            "2020-07-01T06:00:00-04:00"
+        )
+    row = client.get(f"{BASE}/tickets/").json()["results"][0]
+    assert row["due_date"] == "2020-07-01T10:00:00Z"
+
+
 def test_search_keeps_the_list_newest_first(client, create):
     """``search`` filters; it does not reorder (no relevance rank over every match)."""
     ids = [create(subject=f"printer jam {i}")["id"] for i in range(3)]

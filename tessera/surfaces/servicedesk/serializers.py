@@ -3,7 +3,7 @@ category slugs, comma-separated tags); output serializers read prefetched relati
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from decimal import Decimal
 from typing import Any
 
@@ -74,12 +74,15 @@ _ZERO = timedelta(0)
 _HOURS = serializers.DecimalField(max_digits=8, decimal_places=2, coerce_to_string=False)
 
 
-def _datetime(value: datetime | None) -> str | None:
+def _datetime(value: datetime | None, zone: tzinfo | None = None) -> str | None:
     """DRF's ISO 8601 output (``…Z`` in UTC), without its per-call field machinery when
-    the value is already in the current time zone."""
+    the value is already in the current time zone (``zone``: that zone, when the caller
+    has looked it up once for many values)."""
     if value is None:
         return None
-    if value.utcoffset() != _ZERO or timezone.get_current_timezone().utcoffset(value) != _ZERO:
+    if zone is None:
+        zone = timezone.get_current_timezone()
+    if value.utcoffset() != _ZERO or zone.utcoffset(value) != _ZERO:
         return _DATETIME.to_representation(value)
     text = value.isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
@@ -275,6 +278,10 @@ class TicketSerializer(serializers.Serializer):
         else:
             metrics = sd.row_metrics(row, self.context.get("now") or clock.now())
         blueprint = get_blueprint(row["project__template"])
+        # the current time zone, looked up once per page (the context is the list's)
+        zone = self.context.get("zone")
+        if zone is None:
+            zone = self.context["zone"] = timezone.get_current_timezone()
         assignee = row["assignee"]
         priority = row["priority"]
         return {
@@ -298,12 +305,12 @@ class TicketSerializer(serializers.Serializer):
                 row["created_by__first_name"] or "",
                 row["created_by__last_name"] or "",
             ),
-            "created_at": _datetime(row["created_at"]),
-            "updated_at": _datetime(row["updated_at"]),
-            "resolved_at": _datetime(row["resolved_at"]),
-            "closed_at": _datetime(row["closed_at"]),
-            "first_response_at": _datetime(row["first_response_at"]),
-            "due_date": _datetime(row["due_date"]),
+            "created_at": _datetime(row["created_at"], zone),
+            "updated_at": _datetime(row["updated_at"], zone),
+            "resolved_at": _datetime(row["resolved_at"], zone),
+            "closed_at": _datetime(row["closed_at"], zone),
+            "first_response_at": _datetime(row["first_response_at"], zone),
+            "due_date": _datetime(row["due_date"], zone),
             "estimated_hours": _decimal(row["estimated_hours"]),
             "actual_hours": _decimal(row["actual_hours"]),
             "tags": ", ".join(row["tag_names"]),
