@@ -292,8 +292,8 @@ def test_list_times_follow_the_current_time_zone_as_drf_renders_them(client, cre
         row = client.get(f"{BASE}/tickets/").json()["results"][0]
         drf = serializers.DateTimeField()
         assert row["created_at"] == drf.to_representation(ticket.created_at)
-        assert row["due_date"] == drf.to_representation(ticket.due_date) == (
-            "2020-07-01T06:00:00-04:00"
+        assert (
+            row["due_date"] == drf.to_representation(ticket.due_date) == "2020-07-01T06:00:00-04:00"
         )
     row = client.get(f"{BASE}/tickets/").json()["results"][0]
     assert row["due_date"] == "2020-07-01T10:00:00Z"
