@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.models import Count, Max, Min
 
 from tessera.core.common.schema import execute_unless_refused
 
@@ -48,6 +50,34 @@ def reindex_tickets(*, first_id: int, last_id: int, using: str = DEFAULT_DB_ALIA
                 {ddl.SQLITE_REFRESH_SELECT} WHERE t.id BETWEEN %s AND %s""",
                 [first_id, last_id],
             )
+
+
+def reindex_all(
+    *,
+    batch_size: int = 5000,
+    on_batch: Callable[[int, int], None] = lambda done, total: None,
+    using: str = DEFAULT_DB_ALIAS,
+) -> int:
+    """(Re)build every ticket's search document, ``batch_size`` ids per transaction, oldest
+    first (``manage.py search_reindex``: after a restore, or a ``generate`` run that stopped
+    between a batch and its documents). ``on_batch(done, total)`` once before the first
+    batch (``done`` 0) and after each, in ids of the range walked. Returns the number of
+    tickets indexed. Writes keep going: each batch's transaction holds its tickets'
+    documents only while it runs."""
+    from tessera.core.tickets.models import Ticket
+
+    bounds = Ticket.objects.using(using).aggregate(first=Min("id"), last=Max("id"), n=Count("id"))
+    if bounds["n"] == 0:
+        return 0
+    first, last = bounds["first"], bounds["last"]
+    total = last - first + 1
+    on_batch(0, total)
+    for start in range(first, last + 1, batch_size):
+        stop = min(start + batch_size - 1, last)
+        with transaction.atomic(using=using):
+            reindex_tickets(first_id=start, last_id=stop, using=using)
+        on_batch(stop - first + 1, total)
+    return bounds["n"]
 
 
 def gin_pending_list(enabled: bool, *, using: str = DEFAULT_DB_ALIAS) -> bool:
