@@ -504,7 +504,7 @@ class _Indexer:
     def __init__(self) -> None:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="generate-index")
         self._pending: Future | None = None
-        self._bypassing = False
+        self._bypassing: bool | None = None  # None: not asked yet on this connection
 
     def submit(self, first_id: int, last_id: int) -> None:
         self.wait()
@@ -523,7 +523,7 @@ class _Indexer:
             self._pool.shutdown()
 
     def _build(self, first_id: int, last_id: int) -> None:
-        if not self._bypassing:
+        if self._bypassing is None:  # refused (not a superuser): triggers on, still correct
             self._bypassing = _bypass_triggers(True)
         with transaction.atomic():
             reindex_tickets(first_id=first_id, last_id=last_id)
