@@ -182,7 +182,13 @@ def test_generate_builds_each_batchs_documents_on_a_second_connection(monkeypatc
 
 
 @pytest.mark.django_db(transaction=True)
-def test_generate_raises_a_failed_document_build_and_restores_the_triggers(monkeypatch):
+@pytest.mark.parametrize(("failing_build", "written"), [(2, 60), (5, 100)])
+def test_generate_raises_a_failed_document_build_and_restores_the_triggers(
+    monkeypatch, failing_build, written
+):
+    """A failed build is raised at the next batch (the run stops there) or, the last
+    batch's, when the run ends; either way the triggers, the GIN index and the counts are
+    put back as after a good run."""
     from django.db import connection
 
     from tessera.core.search import generator
@@ -193,15 +199,16 @@ def test_generate_raises_a_failed_document_build_and_restores_the_triggers(monke
 
     def failing(*, first_id: int, last_id: int) -> None:
         calls.append(first_id)
-        if len(calls) == 2:
+        if len(calls) == failing_build:
             raise RuntimeError("index build failed")
 
     monkeypatch.setattr(generator, "reindex_tickets", failing)
     with pytest.raises(RuntimeError, match="index build failed"):
         call_command("generate", tickets=100, batch_size=20, seed=6, no_progress=True)
-    # Raised at the next batch: the run stopped there instead of writing all five.
-    assert len(calls) == 2
-    assert Ticket.objects.count() == 60
+    assert len(calls) == failing_build
+    assert Ticket.objects.count() == written
     with connection.cursor() as cursor:
         cursor.execute("SHOW session_replication_role")
         assert cursor.fetchone()[0] == "origin"
+    assert _gin_options() == ["fastupdate=off"]
+    assert ticket_count(Ticket.objects.all()) == written  # the counts were rebuilt

@@ -616,11 +616,13 @@ def generate(
             events += e
             bar.update(done)
     finally:
-        if indexer is not None:
-            indexer.close()
-        _bypass_triggers(False)
-        gin_pending_list(False)  # merge what is pending; writes go to the index directly again
-        counts.rebuild()  # the per-row count triggers were bypassed with the others
+        try:
+            if indexer is not None:
+                indexer.close()  # raises the last batch's failed build, after the clean-up
+        finally:
+            _bypass_triggers(False)
+            gin_pending_list(False)  # merge what is pending; writes go to the index directly
+            counts.rebuild()  # the per-row count triggers were bypassed with the others
     load_seconds = bar.finish()
     if connection.vendor == "postgresql" and connection.get_autocommit():
         # What autovacuum does to a table in steady use, at once and for every table written:
