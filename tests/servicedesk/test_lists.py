@@ -295,8 +295,20 @@ def test_list_times_follow_the_current_time_zone_as_drf_renders_them(client, cre
         assert (
             row["due_date"] == drf.to_representation(ticket.due_date) == "2020-07-01T06:00:00-04:00"
         )
+        # a detail's comments and history share one lookup the same way
+        client.post(f"{BASE}/tickets/{made['id']}/add_comment/", {"content": "hi"}, format="json")
+        detail = client.get(f"{BASE}/tickets/{made['id']}/").json()
+        comment = ticket.comments.get()
+        assert detail["comments"][0]["created_at"] == drf.to_representation(comment.created_at)
+        assert detail["comments"][0]["created_at"].endswith(("-05:00", "-04:00"))
+        assert (
+            all(h["timestamp"].endswith(("-05:00", "-04:00")) for h in detail["history"])
+            and detail["history"]
+        )
     row = client.get(f"{BASE}/tickets/").json()["results"][0]
     assert row["due_date"] == "2020-07-01T10:00:00Z"
+    detail = client.get(f"{BASE}/tickets/{made['id']}/").json()
+    assert detail["comments"][0]["created_at"].endswith("Z")
 
 
 def test_search_keeps_the_list_newest_first(client, create):

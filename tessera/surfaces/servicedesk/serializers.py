@@ -88,6 +88,15 @@ def _datetime(value: datetime | None, zone: tzinfo | None = None) -> str | None:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
+def _page_zone(context: dict[str, Any]) -> tzinfo:
+    """The current time zone for ``_datetime``, looked up once per serializer context: the
+    rows of a page (and a detail's comments, attachments and history) share it."""
+    zone = context.get("zone")
+    if zone is None:
+        zone = context["zone"] = timezone.get_current_timezone()
+    return zone
+
+
 def _decimal(value: Decimal | None) -> Decimal | None:
     return _HOURS.to_representation(value) if value is not None else None
 
@@ -105,6 +114,7 @@ class CommentSerializer(serializers.Serializer):
     def to_representation(self, obj: Comment | dict[str, Any]) -> dict[str, Any]:
         """The declared fields from a row of ``sd.COMMENT_COLUMNS`` (or a comment)."""
         row = obj if isinstance(obj, dict) else sd.comment_row(obj)
+        zone = _page_zone(self.context)
         return {
             "id": row["id"],
             "ticket": row["ticket_id"],
@@ -114,8 +124,8 @@ class CommentSerializer(serializers.Serializer):
             ),
             "content": row["body"],
             "is_internal": row["is_internal"],
-            "created_at": _datetime(row["created_at"]),
-            "updated_at": _datetime(row["updated_at"]),
+            "created_at": _datetime(row["created_at"], zone),
+            "updated_at": _datetime(row["updated_at"], zone),
         }
 
 
@@ -157,7 +167,7 @@ class AttachmentSerializer(serializers.Serializer):
                 row["uploaded_by__first_name"],
                 row["uploaded_by__last_name"],
             ),
-            "uploaded_at": _datetime(row["uploaded_at"]),
+            "uploaded_at": _datetime(row["uploaded_at"], _page_zone(self.context)),
         }
 
     def _file_url(self, pk: int) -> str:
@@ -215,7 +225,7 @@ class HistorySerializer(serializers.Serializer):
             "field_name": HISTORY_FIELD_NAMES.get(field, field),
             "old_value": _history_value(field, row["old_value"]),
             "new_value": _history_value(field, row["new_value"]),
-            "timestamp": _datetime(row["created_at"]),
+            "timestamp": _datetime(row["created_at"], _page_zone(self.context)),
         }
 
 
@@ -278,10 +288,7 @@ class TicketSerializer(serializers.Serializer):
         else:
             metrics = sd.row_metrics(row, self.context.get("now") or clock.now())
         blueprint = get_blueprint(row["project__template"])
-        # the current time zone, looked up once per page (the context is the list's)
-        zone = self.context.get("zone")
-        if zone is None:
-            zone = self.context["zone"] = timezone.get_current_timezone()
+        zone = _page_zone(self.context)
         assignee = row["assignee"]
         priority = row["priority"]
         return {
